@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Create .venv (if missing or stale) and install the pinned environment.
+# Idempotent: re-running with an unchanged lock file does nothing.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+PY="${PYTHON:-python3}"
+if ! "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null; then
+    echo "setup: Python >= 3.10 is required (set PYTHON=/path/to/python3)" >&2
+    exit 2
+fi
+if ! "$PY" -c 'import venv, ensurepip' 2>/dev/null; then
+    echo "setup: installing python3-venv" >&2
+    if command -v apt-get >/dev/null; then
+        apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
+    fi
+fi
+STAMP=".venv/.installed-$(sha1sum requirements.lock pyproject.toml | sha1sum | cut -c1-12)"
+if [ ! -f "$STAMP" ]; then
+    echo "setup: creating .venv and installing requirements.lock (about a minute)" >&2
+    rm -rf .venv
+    "$PY" -m venv .venv
+    .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
+    .venv/bin/python -m pip install -q -r requirements.lock 2>&1 | grep -v "is ignored" || true
+    .venv/bin/python -m pip install -q --no-deps -e . 2>&1 | grep -v "is ignored" || true
+    .venv/bin/python -c "import dbt.version, duckdb, great_expectations, sqlfluff, pytest" \
+        || { echo "setup: install failed" >&2; exit 2; }
+    touch "$STAMP"
+fi
+mkdir -p warehouse

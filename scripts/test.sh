@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# README command 2: the whole test suite (what CI runs via .ci/run).
+#   1. sqlfluff lint (dbt templater) over models, tests and macros
+#   2. dbt build (seeds, models, data tests, unit tests) on a fresh DuckDB file
+#   3. pytest
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+bash scripts/setup.sh
+export PATH="$ROOT/.venv/bin:$PATH"
+export DBT_SEND_ANONYMOUS_USAGE_STATS=false
+export KPI_PROJECT_DIR="$ROOT"
+export DBT_PROFILES_DIR="$ROOT"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/kpi-test.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+
+echo "== 1/3 sqlfluff lint =="
+KPI_DUCKDB_PATH="$WORK/lint.duckdb" sqlfluff lint models tests macros
+
+echo "== 2/3 dbt build on a fresh DuckDB warehouse =="
+KPI_DUCKDB_PATH="$WORK/build.duckdb" dbt build --target-path "$WORK/target" --log-path "$WORK/logs"
+
+echo "== 3/3 pytest =="
+pytest -q "$@"
