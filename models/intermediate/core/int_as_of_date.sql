@@ -1,0 +1,68 @@
+{#-
+    One row, one column: the as-of date of the run (see macros/dates/as_of_date.sql).
+    var as_of_date wins; when it is null the as-of date is the latest event date
+    across the activity tables.
+-#}
+with
+
+lead_dates as (
+
+    select max(created_date) as latest_date from {{ ref('stg_crm__leads') }}
+
+),
+
+touchpoint_dates as (
+
+    select max(touched_date) as latest_date from {{ ref('stg_marketing__touchpoints') }}
+
+),
+
+spend_dates as (
+
+    select max(spend_date) as latest_date from {{ ref('stg_ads__spend_daily') }}
+
+),
+
+lead_status_dates as (
+
+    select max(changed_date) as latest_date from {{ ref('stg_crm__lead_status_history') }}
+
+),
+
+opportunity_stage_dates as (
+
+    select max(changed_date) as latest_date from {{ ref('stg_crm__opportunity_stage_history') }}
+
+),
+
+all_dates as (
+
+    select latest_date from lead_dates
+    union all
+    select latest_date from touchpoint_dates
+    union all
+    select latest_date from spend_dates
+    union all
+    select latest_date from lead_status_dates
+    union all
+    select latest_date from opportunity_stage_dates
+
+),
+
+final as (
+
+    -- coalesce(var, latest date): always exactly one row, also when the var is set
+    select
+        coalesce(
+            {%- if var('as_of_date') is not none %}
+                cast('{{ var("as_of_date") }}' as date),
+            {%- else %}
+                cast(null as date),
+            {%- endif %}
+            max(latest_date)
+        ) as as_of_date
+    from all_dates
+
+)
+
+select * from final

@@ -1,0 +1,29 @@
+with
+
+source as (
+
+    select * from {{ ref('ads_campaigns') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        {{ clean_string('campaign_id') }} as campaign_id,
+        {{ clean_string('channel_id') }} as channel_id,
+
+        -- strings
+        {{ clean_string('campaign_name') }} as campaign_name,
+        {{ clean_enum('utm_campaign') }} as utm_campaign,
+        {{ clean_enum('objective') }} as objective,
+
+        -- dates
+        {{ to_date('start_date') }} as start_date,
+        {{ to_date('end_date') }} as end_date
+
+    from source
+
+)
+
+select * from renamed

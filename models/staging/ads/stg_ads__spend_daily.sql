@@ -1,0 +1,32 @@
+with
+
+source as (
+
+    select * from {{ ref('ads_spend_daily') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        {{ clean_string('spend_id') }} as spend_id,
+        {{ clean_string('campaign_id') }} as campaign_id,
+        {{ clean_string('ad_id') }} as ad_id,
+
+        -- strings
+        {{ clean_currency('currency') }} as currency,
+
+        -- numerics
+        {{ to_decimal('spend_amount', 18, 4) }} as spend_amount,
+        {{ to_integer('impressions') }} as impressions,
+        {{ to_integer('clicks') }} as clicks,
+
+        -- dates
+        {{ to_date('spend_date') }} as spend_date
+
+    from source
+
+)
+
+select * from renamed

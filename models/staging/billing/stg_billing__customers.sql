@@ -1,0 +1,30 @@
+with
+
+source as (
+
+    select * from {{ ref('billing_customers') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        {{ clean_string('customer_id') }} as customer_id,
+        {{ clean_string('lead_id') }} as lead_id,
+        {{ clean_string('opportunity_id') }} as opportunity_id,
+
+        -- strings
+        {{ clean_string('company_name') }} as company_name,
+        {{ clean_code('country') }} as country,
+        {{ clean_enum('segment') }} as segment,
+
+        -- timestamps
+        {{ to_utc_timestamp('created_at') }} as created_at,
+        cast({{ to_utc_timestamp('created_at') }} as date) as created_date
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,31 @@
+with
+
+source as (
+
+    select * from {{ ref('billing_subscription_events') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        {{ clean_string('subscription_event_id') }} as subscription_event_id,
+        {{ clean_string('customer_id') }} as customer_id,
+        {{ clean_string('subscription_id') }} as subscription_id,
+
+        -- strings
+        {{ clean_enum('event_type') }} as event_type,
+        {{ clean_currency('currency') }} as currency,
+
+        -- numerics
+        {{ to_decimal('mrr_amount', 18, 4) }} as mrr_amount,
+
+        -- dates
+        {{ to_date('event_date') }} as event_date
+
+    from source
+
+)
+
+select * from renamed

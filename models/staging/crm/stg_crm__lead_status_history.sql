@@ -1,0 +1,28 @@
+with
+
+source as (
+
+    select * from {{ ref('crm_lead_status_history') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        {{ clean_string('status_event_id') }} as status_event_id,
+        {{ clean_string('lead_id') }} as lead_id,
+
+        -- strings
+        {{ clean_enum('status') }} as status,
+        {{ clean_string('disqualification_reason') }} as disqualification_reason,
+
+        -- timestamps
+        {{ to_utc_timestamp('changed_at') }} as changed_at,
+        cast({{ to_utc_timestamp('changed_at') }} as date) as changed_date
+
+    from source
+
+)
+
+select * from renamed

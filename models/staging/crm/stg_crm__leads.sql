@@ -1,0 +1,32 @@
+with
+
+source as (
+
+    select * from {{ ref('crm_leads') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        {{ clean_string('lead_id') }} as lead_id,
+
+        -- strings
+        {{ clean_string('company_name') }} as company_name,
+        {{ clean_code('country') }} as country,
+        {{ clean_enum('segment') }} as segment,
+        {{ clean_string('industry') }} as industry,
+        {{ clean_enum('utm_source') }} as utm_source,
+        {{ clean_enum('utm_medium') }} as utm_medium,
+        {{ clean_enum('utm_campaign') }} as utm_campaign,
+
+        -- timestamps
+        {{ to_utc_timestamp('created_at') }} as created_at,
+        cast({{ to_utc_timestamp('created_at') }} as date) as created_date
+
+    from source
+
+)
+
+select * from renamed

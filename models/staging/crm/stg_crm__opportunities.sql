@@ -1,0 +1,37 @@
+with
+
+source as (
+
+    select * from {{ ref('crm_opportunities') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        {{ clean_string('opportunity_id') }} as opportunity_id,
+        {{ clean_string('lead_id') }} as lead_id,
+        {{ clean_string('owner_rep_id') }} as owner_rep_id,
+
+        -- strings
+        {{ clean_string('opportunity_name') }} as opportunity_name,
+        {{ clean_enum('stage') }} as stage,
+        {{ clean_currency('currency') }} as currency,
+        {{ clean_string('lost_reason') }} as lost_reason,
+
+        -- numerics
+        {{ to_decimal('amount', 18, 4) }} as amount,
+
+        -- dates
+        {{ to_date('close_date') }} as close_date,
+
+        -- timestamps
+        {{ to_utc_timestamp('created_at') }} as created_at,
+        cast({{ to_utc_timestamp('created_at') }} as date) as created_date
+
+    from source
+
+)
+
+select * from renamed

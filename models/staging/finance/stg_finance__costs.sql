@@ -1,0 +1,30 @@
+with
+
+source as (
+
+    select * from {{ ref('finance_costs') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        {{ clean_string('cost_id') }} as cost_id,
+
+        -- strings
+        {{ clean_enum('department') }} as department,
+        {{ clean_enum('cost_category') }} as cost_category,
+        {{ clean_currency('currency') }} as currency,
+
+        -- numerics
+        {{ to_decimal('amount', 18, 4) }} as amount,
+
+        -- dates
+        {{ to_date('cost_month') }} as cost_month
+
+    from source
+
+)
+
+select * from renamed

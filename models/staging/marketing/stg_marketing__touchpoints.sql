@@ -1,0 +1,31 @@
+with
+
+source as (
+
+    select * from {{ ref('mkt_touchpoints') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        {{ clean_string('touchpoint_id') }} as touchpoint_id,
+        {{ clean_string('lead_id') }} as lead_id,
+        {{ clean_string('ad_id') }} as ad_id,
+
+        -- strings
+        {{ clean_enum('touch_type') }} as touch_type,
+        {{ clean_enum('utm_source') }} as utm_source,
+        {{ clean_enum('utm_medium') }} as utm_medium,
+        {{ clean_enum('utm_campaign') }} as utm_campaign,
+
+        -- timestamps
+        {{ to_utc_timestamp('touched_at') }} as touched_at,
+        cast({{ to_utc_timestamp('touched_at') }} as date) as touched_date
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,69 @@
+"""Shared fixtures: one demo warehouse built per pytest session.
+
+`demo_warehouse` seeds and builds the whole dbt project into a throwaway DuckDB
+file (never the developer's warehouse/kpis.duckdb) and yields its path. KPI
+checks compare its marts with numbers computed in Python straight from the raw
+CSVs in seeds/ (see rawdata.py), never from dbt models.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+SEEDS_DIR = PROJECT_DIR / "seeds"
+
+
+def dbt_env(duckdb_path: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        DBT_PROFILES_DIR=str(PROJECT_DIR),
+        KPI_PROJECT_DIR=str(PROJECT_DIR),
+        KPI_DUCKDB_PATH=str(duckdb_path),
+        KPI_TARGET="duckdb",
+    )
+    env.update(extra)
+    return env
+
+
+def run_dbt(args: list[str], duckdb_path: Path, work_dir: Path) -> subprocess.CompletedProcess:
+    dbt = Path(sys.executable).with_name("dbt")
+    cmd = [
+        str(dbt),
+        *args,
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+    ]
+    return subprocess.run(
+        cmd, cwd=PROJECT_DIR, env=dbt_env(duckdb_path), capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Path of a DuckDB file holding the full build of the demo data."""
+    work = tmp_path_factory.mktemp("demo_warehouse")
+    db_path = work / "demo.duckdb"
+    result = run_dbt(["build", "--quiet"], db_path, work)
+    if result.returncode != 0:
+        pytest.fail(f"dbt build of the demo warehouse failed:\n{result.stdout[-5000:]}\n{result.stderr[-2000:]}")
+    return db_path
+
+
+@pytest.fixture(scope="session")
+def demo_con(demo_warehouse: Path):
+    """Read-only DuckDB connection to the demo warehouse."""
+    con = duckdb.connect(str(demo_warehouse), read_only=True)
+    yield con
+    con.close()
