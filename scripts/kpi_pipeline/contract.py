@@ -86,7 +86,8 @@ TABLES: tuple[Table, ...] = (
         "ref_utm_channel_map",
         "reference",
         "Maps a (utm_source, utm_medium) pair to a channel. utm_source '*' matches any "
-        "source for that medium; an exact pair wins over '*'. Both empty means direct.",
+        "source for that medium; an exact pair wins over '*'. A lead or touch with no utm "
+        "source and medium is looked up as ('(direct)', '(none)'), the analytics convention.",
         ("utm_source", "utm_medium"),
         (
             C("utm_source", "string", "utm_source value, lower case, or '*' for any."),
