@@ -1,0 +1,54 @@
+"""The raw data contract stays in one place: contract.py.
+
+The seeds YAML and docs/raw_data_contract.md are rendered from it, every seed
+file follows it, and the README summarises every table.
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(PROJECT_DIR / "scripts"))
+
+from kpi_pipeline.contract import TABLES  # noqa: E402
+
+
+def test_rendered_contract_docs_are_in_sync() -> None:
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "scripts" / "write_contract_yaml.py"), "--check"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+def test_seed_header_follows_contract(table) -> None:
+    with open(PROJECT_DIR / "seeds" / f"{table.name}.csv", newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    assert header == table.column_names
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+def test_contract_keys_and_references_are_columns(table) -> None:
+    names = set(table.column_names)
+    assert set(table.primary_key) <= names
+    for column in table.columns:
+        if column.references:
+            ref_table, ref_column = column.references.split(".")
+            target = next(t for t in TABLES if t.name == ref_table)
+            assert ref_column in target.column_names
+
+
+def test_readme_summarises_every_raw_table() -> None:
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    missing = [t.name for t in TABLES if f"`{t.name}`" not in readme]
+    assert not missing, f"README raw data contract table lacks {missing}"
