@@ -1,0 +1,170 @@
+with
+
+opportunities as (
+
+    select * from {{ ref('stg_crm__opportunities') }}
+    where created_date <= {{ as_of_date() }}
+
+),
+
+stage_events as (
+
+    select
+        stage_event_id,
+        opportunity_id,
+        stage,
+        changed_at,
+        changed_date,
+        owner_rep_id,
+        stage in ('closed_won', 'closed_lost') as is_closing_stage
+    from {{ ref('stg_crm__opportunity_stage_history') }}
+    where changed_date <= {{ as_of_date() }}
+
+),
+
+rep_team_history as (
+
+    select * from {{ ref('int_rep_team_history') }}
+
+),
+
+stage_events_ranked as (
+
+    select
+        stage_event_id,
+        opportunity_id,
+        stage,
+        changed_at,
+        changed_date,
+        owner_rep_id,
+        is_closing_stage,
+        row_number() over (
+            partition by opportunity_id
+            order by changed_at desc, stage_event_id desc
+        ) as recency_rank
+    from stage_events
+
+),
+
+stage_summary as (
+
+    select
+        opportunity_id,
+        sum(case when is_closing_stage then 1 else 0 end) as close_count,
+        min(case when is_closing_stage then changed_at end) as first_closed_at
+    from stage_events
+    group by opportunity_id
+
+),
+
+-- re-opened: an open stage entered after a close
+reopen_events as (
+
+    select
+        stage_events.opportunity_id,
+        count(*) as reopen_count
+    from stage_events
+    inner join stage_summary
+        on stage_events.opportunity_id = stage_summary.opportunity_id
+    where
+        not stage_events.is_closing_stage
+        and stage_events.changed_at > stage_summary.first_closed_at
+    group by stage_events.opportunity_id
+
+),
+
+-- the state as of the as-of date is the latest stage entered; a deal closed,
+-- re-opened and closed again counts once, at its final close
+final_stage as (
+
+    select
+        opportunity_id,
+        stage,
+        changed_at,
+        changed_date,
+        owner_rep_id,
+        is_closing_stage
+    from stage_events_ranked
+    where recency_rank = 1
+
+),
+
+enriched as (
+
+    select
+        opportunities.opportunity_id,
+        opportunities.lead_id,
+        opportunities.opportunity_name,
+        opportunities.created_at,
+        opportunities.created_date,
+        coalesce(final_stage.stage, 'prospecting') as stage_as_of,
+        case final_stage.stage
+            when 'closed_won' then 'won'
+            when 'closed_lost' then 'lost'
+            else 'open'
+        end as status,
+        coalesce(final_stage.is_closing_stage, false) as is_closed,
+        coalesce(final_stage.stage = 'closed_won', false) as is_won,
+        case when final_stage.is_closing_stage then final_stage.changed_at end as closed_at,
+        case when final_stage.is_closing_stage then final_stage.changed_date end as close_date,
+        coalesce(reopen_events.reopen_count, 0) > 0 as was_reopened,
+        coalesce(stage_summary.close_count, 0) as close_count,
+        case when final_stage.is_closing_stage then final_stage.owner_rep_id end as owner_rep_id_at_close,
+        opportunities.owner_rep_id as current_owner_rep_id,
+        case when final_stage.stage = 'closed_lost' then opportunities.lost_reason end as lost_reason,
+        cast(opportunities.amount as numeric(18, 4)) as amount,
+        opportunities.currency
+    from opportunities
+    left join final_stage
+        on opportunities.opportunity_id = final_stage.opportunity_id
+    left join stage_summary
+        on opportunities.opportunity_id = stage_summary.opportunity_id
+    left join reopen_events
+        on opportunities.opportunity_id = reopen_events.opportunity_id
+
+),
+
+final as (
+
+    select
+        enriched.opportunity_id,
+        enriched.lead_id,
+        enriched.opportunity_name,
+        enriched.created_at,
+        enriched.created_date,
+        enriched.stage_as_of,
+        enriched.status,
+        enriched.is_closed,
+        enriched.is_won,
+        enriched.closed_at,
+        enriched.close_date,
+        enriched.was_reopened,
+        enriched.close_count,
+        enriched.owner_rep_id_at_close,
+        team_at_close.team_id as team_id_at_close,
+        enriched.current_owner_rep_id,
+        enriched.lost_reason,
+        {{ dbt.datediff('enriched.created_date', 'enriched.close_date', 'day') }} as days_to_close, -- noqa: LT05
+        enriched.amount,
+        enriched.currency,
+        {{ to_reporting_currency('enriched.amount', 'enriched.currency', 'fx_at_created') }}
+            as amount_reporting_at_created,
+        cast(
+            case
+                when enriched.is_closed
+                    then {{ to_reporting_currency('enriched.amount', 'enriched.currency', 'fx_at_close') }}
+            end
+            as numeric(18, 4)
+        ) as amount_reporting_at_close
+    from enriched
+    left join rep_team_history as team_at_close
+        on
+            enriched.owner_rep_id_at_close = team_at_close.rep_id
+            and enriched.close_date >= team_at_close.valid_from
+            and (enriched.close_date < team_at_close.valid_to or team_at_close.valid_to is null)
+    {{ join_fx_rate('fx_at_created', 'enriched.currency', 'enriched.created_date') }}
+    {{ join_fx_rate('fx_at_close', 'enriched.currency', 'enriched.close_date') }}
+
+)
+
+select * from final

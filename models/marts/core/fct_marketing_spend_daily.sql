@@ -1,0 +1,52 @@
+with
+
+spend as (
+
+    select * from {{ ref('stg_ads__spend_daily') }}
+    where spend_date <= {{ as_of_date() }}
+
+),
+
+campaigns as (
+
+    select
+        campaign_id,
+        channel_id
+    from {{ ref('stg_ads__campaigns') }}
+
+),
+
+channels as (
+
+    select
+        channel_id,
+        is_paid
+    from {{ ref('dim_channels') }}
+
+),
+
+final as (
+
+    select
+        spend.spend_id,
+        spend.spend_date,
+        {{ month_start('spend.spend_date') }} as spend_month,
+        spend.campaign_id,
+        spend.ad_id,
+        campaigns.channel_id,
+        coalesce(channels.is_paid, false) as is_paid,
+        spend.currency,
+        cast(spend.spend_amount as numeric(18, 4)) as spend_amount,
+        {{ to_reporting_currency('spend.spend_amount', 'spend.currency', 'fx_at_spend') }} as spend_amount_reporting,
+        spend.impressions,
+        spend.clicks
+    from spend
+    left join campaigns
+        on spend.campaign_id = campaigns.campaign_id
+    left join channels
+        on campaigns.channel_id = channels.channel_id
+    {{ join_fx_rate('fx_at_spend', 'spend.currency', 'spend.spend_date') }}
+
+)
+
+select * from final
