@@ -1,0 +1,180 @@
+"""Great Expectations suites for the marts, kept as code.
+
+A suite is built per mart from rules, so a new mart gets checked without
+anyone editing this file (conventions: docs/architecture.md, "Great
+Expectations conventions"):
+
+- keys: the grain columns (model `meta.grain`, else its unique-combination /
+  unique test, else a primary-key constraint) are not null and unique together;
+- the table is not empty;
+- rates (`*_rate`, `win_rate*`, `*_retention`) lie in [0, 1], except growth
+  rates and MRR/revenue retention that is not `gross` (net retention is
+  uncapped), which may leave that range;
+- money-like columns (spend, revenue, amount, bookings, cost, mrr) are >= 0,
+  except changes, differences, effects, growth and ROI-like columns, which may
+  be negative;
+- `period_month` holds every month from the first one to the as-of month, no
+  gaps and nothing later;
+- a column's `meta.range: [min, max]` (either may be null) replaces the name
+  rules for that column, `meta.range: off` disables them.
+
+Each expectation carries `meta.check`, the one-line description printed when it fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import great_expectations as gx
+import great_expectations.expectations as gxe
+
+from kpi_pipeline.artifacts import Mart
+
+NUMERIC_TYPES = re.compile(
+    r"^(tiny|small|big|huge|u)?int(eger)?\d*|^(decimal|numeric|double|float|real)|^hugeint|^ubigint",
+    re.IGNORECASE,
+)
+RATE = re.compile(r"(_rate$|^win_rate|_retention$|^retention_rate|^conversion_rate)")
+RATE_EXEMPT = re.compile(r"(growth|net_revenue_retention|^nrr|_nrr|change|delta|diff|vs_)")
+MONEY = re.compile(r"(spend|revenue|amount|bookings|cost|mrr)")
+MONEY_EXEMPT = re.compile(r"(change|growth|diff|delta|roi|variance|vs_|net_new|_gap|effect|movement)")
+# net revenue/MRR retention is uncapped; only gross (or logo) revenue retention is a [0, 1] rate
+NET_RETENTION = re.compile(r"(mrr|revenue)_retention")
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    name: str
+    data_type: str
+    meta: Mapping[str, Any]
+
+    @property
+    def is_numeric(self) -> bool:
+        return bool(NUMERIC_TYPES.match(self.data_type.strip()))
+
+
+def month_range(first: dt.date, last: dt.date) -> list[dt.date]:
+    months: list[dt.date] = []
+    current = first.replace(day=1)
+    while current <= last:
+        months.append(current)
+        current = (current.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return months
+
+
+def _check(text: str) -> dict[str, str]:
+    return {"check": text}
+
+
+def key_expectations(mart: Mart, columns: Mapping[str, ColumnInfo]) -> list[gxe.Expectation]:
+    grain = [c for c in mart.grain if c in columns]
+    if not grain or len(grain) != len(mart.grain):
+        return []
+    out: list[gxe.Expectation] = [
+        gxe.ExpectColumnValuesToNotBeNull(column=c, meta=_check(f"grain column {c} is not null"))
+        for c in grain
+    ]
+    if len(grain) == 1:
+        out.append(gxe.ExpectColumnValuesToBeUnique(column=grain[0], meta=_check(f"key {grain[0]} is unique")))
+    else:
+        out.append(
+            gxe.ExpectCompoundColumnsToBeUnique(
+                column_list=grain, meta=_check(f"grain ({', '.join(grain)}) is unique")
+            )
+        )
+    return out
+
+
+def range_for(column: ColumnInfo) -> tuple[float | None, float | None, str] | None:
+    """(min, max, reason) for a column, from its meta.range or its name; None: no rule."""
+    override = column.meta.get("range")
+    if override is not None:
+        if override in (False, "off", "none"):
+            return None
+        low, high = (list(override) + [None, None])[:2]
+        return low, high, "meta.range"
+    if not column.is_numeric:
+        return None
+    name = column.name.lower()
+    if RATE.search(name) and not RATE_EXEMPT.search(name):
+        if NET_RETENTION.search(name) and "gross" not in name:
+            return None
+        return 0, 1, "rate in [0, 1]"
+    if MONEY.search(name) and not MONEY_EXEMPT.search(name):
+        return 0, None, "money is not negative"
+    return None
+
+
+def range_expectations(columns: Mapping[str, ColumnInfo]) -> list[gxe.Expectation]:
+    out: list[gxe.Expectation] = []
+    for column in columns.values():
+        rule = range_for(column)
+        if rule is None:
+            continue
+        low, high, reason = rule
+        bounds = f"[{'-inf' if low is None else low}, {'inf' if high is None else high}]"
+        out.append(
+            gxe.ExpectColumnValuesToBeBetween(
+                column=column.name,
+                min_value=low,
+                max_value=high,
+                meta=_check(f"{column.name} within {bounds} ({reason})"),
+            )
+        )
+    return out
+
+
+def months_suite(mart: Mart, first_month: dt.date, as_of_month: dt.date) -> gx.ExpectationSuite:
+    """Checks a frame of the mart's distinct `period_month` values, as ISO date strings
+    (strings compare the same way on every engine)."""
+    months = [m.isoformat() for m in month_range(first_month, as_of_month)]
+    span = f"{months[0][:7]}..{months[-1][:7]}" if months else "(empty)"
+    return gx.ExpectationSuite(
+        name=f"{mart.family}.{mart.name}.months",
+        expectations=[
+            gxe.ExpectColumnValuesToBeInSet(
+                column="period_month",
+                value_set=months,
+                meta=_check(f"period_month is a month start no later than the as-of month {as_of_month:%Y-%m}"),
+            ),
+            gxe.ExpectColumnDistinctValuesToContainSet(
+                column="period_month",
+                value_set=months,
+                meta=_check(f"period_month has every month {span} (no gaps up to the as-of month)"),
+            ),
+        ],
+    )
+
+
+def checks_months(mart: Mart, columns: Mapping[str, ColumnInfo]) -> bool:
+    return "period_month" in columns and mart.meta.get("contiguous_months") is not False
+
+
+def mart_suite(mart: Mart, columns: Mapping[str, ColumnInfo]) -> gx.ExpectationSuite:
+    """The suite of one mart: row count, keys and value ranges (months: `months_suite`)."""
+    expectations: list[gxe.Expectation] = [
+        gxe.ExpectTableRowCountToBeBetween(min_value=1, meta=_check("table is not empty")),
+        *key_expectations(mart, columns),
+        *range_expectations(columns),
+    ]
+    return gx.ExpectationSuite(name=f"{mart.family}.{mart.name}", expectations=expectations)
+
+
+def reconciliation_suite(name: str, tolerance: float) -> gx.ExpectationSuite:
+    """Checks a reconciliation frame (one row per group: actual, expected, difference)."""
+    return gx.ExpectationSuite(
+        name=name,
+        expectations=[
+            gxe.ExpectTableRowCountToBeBetween(min_value=1, meta=_check("there is something to reconcile")),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="difference",
+                min_value=-tolerance,
+                max_value=tolerance,
+                meta=_check(f"attributed total equals the conversion total (|difference| <= {tolerance})"),
+            ),
+        ],
+    )

@@ -1,0 +1,365 @@
+"""The `kpi-pipeline run` steps: load -> build -> data quality -> summary.
+
+Every run that reaches the warehouse appends one row to `ops.pipeline_runs`
+and writes `<output-dir>/run_summary.json`, whatever its outcome.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from kpi_pipeline import artifacts, history, loader, summary
+from kpi_pipeline.contract import TABLES
+from kpi_pipeline.dbt_step import DbtStepResult, dbt_args, run_dbt
+from kpi_pipeline.errors import EXIT_ERROR, EXIT_FAILURE, EXIT_OK, PipelineError
+from kpi_pipeline.lock import PipelineLock, lock_path
+from kpi_pipeline.settings import RunConfig
+from kpi_pipeline.warehouse import Warehouse, resolve, row_count, table_exists
+
+Printer = Callable[[str], None]
+
+
+def out(text: str) -> None:
+    print(text, flush=True)
+
+
+def err(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+@dataclass
+class RunState:
+    """What one run has learnt so far; turned into the summary at the end."""
+
+    config: RunConfig
+    run_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    warehouse: Warehouse | None = None
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    loaded: dict[str, int] = field(default_factory=dict)
+    results: list[artifacts.NodeResult] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    row_counts: dict[str, int] = field(default_factory=dict)
+    quality: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    failed: bool = False
+    error: str | None = None
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[dict[str, Any]]:
+        record: dict[str, Any] = {"name": name, "status": "running", "seconds": 0.0}
+        self.steps.append(record)
+        out(f"\n== {name} ==")
+        started = time.monotonic()
+        try:
+            yield record
+            if record["status"] == "running":
+                record["status"] = "ok"
+        except BaseException:
+            record["status"] = "error"
+            raise
+        finally:
+            record["seconds"] = round(time.monotonic() - started, 2)
+
+    @property
+    def exit_code(self) -> int:
+        if self.error:
+            return EXIT_ERROR
+        return EXIT_FAILURE if self.failed else EXIT_OK
+
+    @property
+    def status(self) -> str:
+        return {EXIT_OK: "success", EXIT_FAILURE: "failed"}.get(self.exit_code, "error")
+
+
+def prepare_env(config: RunConfig, warehouse: Warehouse) -> None:
+    """Point dbt at the same project, profiles and database as the orchestrator."""
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    os.environ["KPI_PROJECT_DIR"] = str(config.project_dir)
+    os.environ["DBT_PROFILES_DIR"] = str(config.project_dir)
+    if warehouse.duckdb_path is not None:
+        os.environ["KPI_DUCKDB_PATH"] = str(warehouse.duckdb_path)
+
+
+def check_dbt(result: DbtStepResult, what: str) -> None:
+    if isinstance(result.exception, (KeyboardInterrupt, SystemExit)):
+        raise result.exception  # Ctrl-C / SIGTERM during dbt: stop the run
+    if result.exception is not None:
+        text = str(result.exception).strip().splitlines()
+        raise PipelineError(f"dbt {what} could not run: {' '.join(text[:3]) if text else type(result.exception).__name__}")
+
+
+def load_step(state: RunState) -> None:
+    config, warehouse = state.config, state.warehouse
+    assert warehouse is not None
+    with state.step("load") as record:
+        if config.data_dir is None:
+            extra = ["--full-refresh"] if config.full_refresh else []
+            result = run_dbt(dbt_args(config, "seed", extra), out)
+            check_dbt(result, "seed")
+            record["mode"] = "dbt seed (demo data)"
+            if not result.success:
+                state.failed = True
+                record["status"] = "failed"
+                for uid, message in result.messages.items():
+                    state.failures.append({"kind": "seed", "node": uid, "text": f"seed {uid}: {message}"})
+            return
+        files = loader.discover(config.data_dir)
+        loaded = loader.load_all(warehouse, files, out)
+        state.loaded = {t.name: t.rows for t in loaded}
+        record["mode"] = f"bulk load from {config.data_dir}"
+        contract_names = {t.name for t in TABLES}
+        other_seeds = sorted(
+            p.stem for p in (config.project_dir / "seeds").glob("*.csv") if p.stem not in contract_names
+        )
+        if other_seeds:  # seeds outside the raw contract (project reference data) still come from seeds/
+            result = run_dbt(dbt_args(config, "seed", ["--select", *other_seeds]), out)
+            check_dbt(result, "seed")
+            if not result.success:
+                state.failed = True
+                record["status"] = "failed"
+
+
+def build_step(state: RunState) -> None:
+    config = state.config
+    with state.step("build") as record:
+        extra = ["--exclude", "resource_type:seed", *config.exclude]
+        if config.select:
+            # a partial build runs only the tests whose parents are all selected: a
+            # relationship test into an unselected (maybe never built) model would error
+            extra += ["--select", *config.select, "--indirect-selection", "cautious"]
+        if config.full_refresh:
+            extra.append("--full-refresh")
+        result = run_dbt(dbt_args(config, "build", extra), out)
+        check_dbt(result, "build")
+        manifest = artifacts.read_json(config.target_path / "manifest.json")
+        run_results = artifacts.read_json(config.target_path / "run_results.json")
+        state.results = artifacts.node_results(run_results, manifest)
+        state.quality["_manifest"] = manifest
+        if not result.success:
+            state.failed = True
+            record["status"] = "failed"
+        collect_dbt_failures(state, manifest)
+
+
+def strip_ansi(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text).replace("\r", "")
+
+
+def _examples(state: RunState, sql: str | None) -> list[str]:
+    """A few failing rows of a failed test, from its compiled SQL."""
+    if not sql or state.warehouse is None:
+        return []
+    try:
+        with state.warehouse.connect() as conn:
+            cur = conn.cursor()
+            cur.execute(f"select * from ({sql}) as failing_rows limit 3")
+            names = [d[0] for d in cur.description]
+            return [", ".join(f"{n}={v}" for n, v in zip(names, row)) for row in cur.fetchall()]
+    except Exception:  # examples are a courtesy; never fail the run on them
+        return []
+
+
+def collect_dbt_failures(state: RunState, manifest: dict[str, Any]) -> None:
+    nodes = {**manifest.get("nodes", {}), **manifest.get("unit_tests", {})}
+    for r in state.results:
+        if r.status not in ("fail", "error", "runtime error"):
+            continue
+        model = nodes.get(r.attached_to or "", {}).get("name") or r.attached_to or "-"
+        message = (r.message or "").strip().splitlines()
+        if r.resource_type in ("test", "unit_test"):
+            examples = _examples(state, r.compiled_code) if r.resource_type == "test" and r.status == "fail" else []
+            text = f"dbt {r.resource_type.replace('_', ' ')} {r.name} on {model}: {r.status}"
+            if r.failures:
+                text += f", {r.failures} failing row(s)"
+            if examples:
+                text += " e.g. " + " | ".join(examples)
+            elif r.resource_type == "unit_test" and r.message:
+                diff = [line for line in strip_ansi(r.message).splitlines() if line.strip()][:6]
+                text += ": " + " / ".join(" ".join(line.split()) for line in diff)[:600]
+            elif message and r.status != "fail":
+                text += f": {message[0][:200]}"
+        else:
+            examples = []
+            text = f"dbt {r.resource_type} {r.name}: {r.status}: {message[0][:200] if message else ''}"
+        state.failures.append(
+            {"kind": f"dbt_{r.resource_type}", "node": r.unique_id, "model": model, "status": r.status,
+             "failures": r.failures, "examples": examples, "text": text}
+        )
+
+
+def built_models(state: RunState) -> set[str]:
+    return {r.unique_id for r in state.results if r.resource_type == "model" and r.status == "success"}
+
+
+def quality_step(state: RunState) -> None:
+    from kpi_pipeline.quality import run_quality
+
+    config, warehouse = state.config, state.warehouse
+    assert warehouse is not None
+    manifest = state.quality.pop("_manifest", None)
+    if config.skip_quality:
+        state.quality = {"skipped_step": True}
+        return
+    if manifest is None:
+        return
+    with state.step("data quality") as record:
+        marts = artifacts.discover_marts(manifest)
+        report = run_quality(
+            warehouse, marts, built_models(state), config.effective_as_of(),
+            config.output_dir / "data_docs", out,
+        )
+        failures = report.failures()
+        state.quality = {
+            "passed": report.passed,
+            "failed": report.failed,
+            "validated": report.validated,
+            "as_of_month": report.as_of_month.isoformat() if report.as_of_month else None,
+            "data_docs": str(report.docs_index) if report.docs_index else None,
+            "grain": {m.name: {"columns": list(m.grain), "from": m.grain_source} for m in marts},
+            "no_grain": sorted(m.name for m in marts if not m.grain and m.name in report.validated),
+        }
+        for outcome in failures:
+            state.failures.append(
+                {"kind": "expectation", "suite": outcome.suite, "check": outcome.check,
+                 "expectation": outcome.expectation, "column": outcome.column,
+                 "unexpected_count": outcome.unexpected_count,
+                 "examples": [str(v) for v in outcome.examples], "text": "expectation " + outcome.describe_failure()}
+            )
+        if failures:
+            state.failed = True
+            record["status"] = "failed"
+
+
+def count_rows(state: RunState) -> None:
+    manifest_path = state.config.target_path / "manifest.json"
+    if state.warehouse is None or not manifest_path.exists():
+        return
+    marts = artifacts.discover_marts(artifacts.read_json(manifest_path))
+    with state.warehouse.connect() as conn:
+        for mart in sorted(marts, key=lambda m: (not m.name.startswith("kpi_"), m.family, m.name)):
+            if table_exists(conn, mart.schema, mart.alias):
+                state.row_counts[f"{mart.schema}.{mart.alias}"] = row_count(conn, mart.schema, mart.alias)
+
+
+def build_summary(state: RunState, finished_at: dt.datetime) -> dict[str, Any]:
+    config = state.config
+    as_of = config.effective_as_of()
+    return {
+        "run_id": state.run_id,
+        "status": state.status,
+        "exit_code": state.exit_code,
+        "started_at": state.started_at.isoformat(timespec="seconds"),
+        "finished_at": finished_at.isoformat(timespec="seconds"),
+        "target": config.target,
+        "warehouse": state.warehouse.description if state.warehouse else None,
+        "as_of_date": as_of.isoformat() if as_of else None,
+        "vars": config.dbt_vars(),
+        "data_dir": str(config.data_dir) if config.data_dir else None,
+        "select": list(config.select),
+        "exclude": list(config.exclude),
+        "full_refresh": config.full_refresh,
+        "steps": state.steps,
+        "loaded_rows": state.loaded,
+        "dbt": summary.dbt_counts(state.results),
+        "row_counts": state.row_counts,
+        "expectations": state.quality,
+        "failures": state.failures,
+        "notes": state.notes,
+        "error": state.error,
+        "quarantined_rows": 0,
+        "run_results": str(config.target_path / "run_results.json"),
+    }
+
+
+def record_history(state: RunState, data: dict[str, Any], finished_at: dt.datetime) -> None:
+    assert state.warehouse is not None
+    counts = data["dbt"]
+    models, tests = counts.get("models", {}), counts.get("tests", {})
+    quality = state.quality
+    history.append_run(
+        state.warehouse,
+        history.RunRecord(
+            run_id=state.run_id,
+            started_at=state.started_at,
+            finished_at=finished_at,
+            status=state.status,
+            exit_code=state.exit_code,
+            target=state.config.target,
+            as_of_date=state.config.effective_as_of(),
+            models_passed=models.get("passed", 0),
+            models_failed=models.get("errored", 0) + models.get("failed", 0),
+            tests_passed=tests.get("passed", 0),
+            tests_warned=tests.get("warned", 0),
+            tests_failed=tests.get("failed", 0) + tests.get("errored", 0),
+            expectations_passed=int(quality.get("passed", 0) or 0),
+            expectations_failed=int(quality.get("failed", 0) or 0),
+            quarantined_rows=0,
+            data_dir=str(state.config.data_dir) if state.config.data_dir else None,
+            message=state.error or ("; ".join(f["text"] for f in state.failures[:5]) or None),
+        ),
+    )
+
+
+def run(config: RunConfig) -> int:
+    """Run the pipeline; returns the exit code. Raises PipelineError before the warehouse is reached."""
+    state = RunState(config)
+    warehouse = resolve(config.project_dir, config.target)
+    state.warehouse = warehouse
+    prepare_env(config, warehouse)
+    if config.data_dir is not None:
+        loader.discover(config.data_dir)  # fail fast (exit 2) before taking the lock
+    lock = PipelineLock(
+        lock_path(config.project_dir, warehouse.lock_key, warehouse.duckdb_path),
+        dt.timedelta(hours=config.lock_max_age_hours),
+        report=lambda message: (err(f"kpi-pipeline: {message}"), state.notes.append(message)),
+    )
+    with lock:
+        out(f"kpi-pipeline run {state.run_id}: target {config.target} ({warehouse.description})")
+        with warehouse.connect():  # unreachable warehouse: PipelineError, exit 2, no history
+            pass
+        try:
+            load_step(state)
+            if not state.failed:
+                build_step(state)
+                quality_step(state)
+        except PipelineError as exc:
+            state.error = str(exc)
+        except KeyboardInterrupt:
+            state.error = "interrupted"
+            raise
+        except SystemExit:
+            state.error = "terminated (SIGTERM)"
+            raise
+        finally:
+            finished_at = dt.datetime.now(dt.timezone.utc)
+            with state.step("summary"):
+                try:
+                    count_rows(state)
+                except PipelineError as exc:
+                    state.notes.append(f"row counts unavailable: {exc}")
+                data = build_summary(state, finished_at)
+                path = summary.write_json(data, config.output_dir)
+                data["summary_path"] = str(path)
+                try:
+                    record_history(state, data, finished_at)
+                except PipelineError as exc:
+                    state.notes.append(f"run history not written: {exc}")
+                    err(f"kpi-pipeline: warning: run history not written: {exc}")
+                data["steps"] = state.steps
+                summary.write_json(data, config.output_dir)
+            out(summary.render(data))
+            for failure in state.failures:
+                err(f"kpi-pipeline: FAILED {failure['text']}")
+            if state.error:
+                err(f"kpi-pipeline: error: {state.error}")
+    return state.exit_code

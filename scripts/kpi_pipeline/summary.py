@@ -1,0 +1,102 @@
+"""The run summary: one JSON document (`run_summary.json`) and its terminal table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from kpi_pipeline.artifacts import NodeResult
+
+PASS_STATES = {"success", "pass"}
+
+
+def dbt_counts(results: list[NodeResult]) -> dict[str, dict[str, int]]:
+    """Passed/warned/failed/errored/skipped per resource kind (models, tests, unit tests, ...)."""
+    kinds = {"model": "models", "test": "tests", "unit_test": "unit_tests", "seed": "seeds", "snapshot": "snapshots"}
+    out: dict[str, dict[str, int]] = {}
+    for result in results:
+        kind = kinds.get(result.resource_type, result.resource_type)
+        bucket = out.setdefault(kind, {"passed": 0, "warned": 0, "failed": 0, "errored": 0, "skipped": 0})
+        status = result.status
+        if status in PASS_STATES:
+            bucket["passed"] += 1
+        elif status == "warn":
+            bucket["warned"] += 1
+        elif status == "fail":
+            bucket["failed"] += 1
+        elif status == "skipped":
+            bucket["skipped"] += 1
+        else:
+            bucket["errored"] += 1
+    return out
+
+
+def write_json(summary: dict[str, Any], output_dir: Path) -> Path:
+    output_dir.mkdir(parents=True, exist_ok=True)
+    path = output_dir / "run_summary.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(summary, indent=2, sort_keys=False, default=str) + "\n")
+    tmp.replace(path)
+    return path
+
+
+def _row(label: str, value: Any, width: int = 34) -> str:
+    return f"  {label:<{width}} {value}"
+
+
+def _counts_text(bucket: dict[str, int] | None, keys: tuple[str, ...]) -> str:
+    if not bucket:
+        return "-"
+    return ", ".join(f"{bucket.get(k, 0)} {k}" for k in keys if bucket.get(k, 0) or k == keys[0])
+
+
+def render(summary: dict[str, Any]) -> str:
+    """The summary table printed at the end of every run."""
+    lines = ["", "=" * 72, f"kpi-pipeline {summary['status'].upper()} (exit {summary['exit_code']})  run {summary['run_id']}"]
+    lines.append(_row("target", f"{summary['target']} ({summary.get('warehouse') or '-'})"))
+    lines.append(_row("as-of date", summary.get("as_of_date") or "latest in data"))
+    lines.append(_row("data", summary.get("data_dir") or "demo seeds"))
+    lines.append("-" * 72)
+    lines.append("  step timings")
+    for step in summary.get("steps", []):
+        lines.append(_row(f"  {step['name']}", f"{step['seconds']:.1f}s  {step['status']}"))
+    lines.append("-" * 72)
+    dbt = summary.get("dbt", {})
+    lines.append(_row("models built", _counts_text(dbt.get("models"), ("passed", "errored", "skipped"))))
+    lines.append(_row("data tests", _counts_text(dbt.get("tests"), ("passed", "warned", "failed", "errored", "skipped"))))
+    lines.append(_row("unit tests", _counts_text(dbt.get("unit_tests"), ("passed", "failed", "errored", "skipped"))))
+    quality = summary.get("expectations") or {}
+    if quality.get("skipped_step"):
+        lines.append(_row("expectations", "skipped (--skip-quality)"))
+    elif quality:
+        lines.append(
+            _row(
+                "expectations",
+                f"{quality.get('passed', 0)} passed, {quality.get('failed', 0)} failed "
+                f"on {len(quality.get('validated', []))} marts",
+            )
+        )
+        if quality.get("data_docs"):
+            lines.append(_row("data docs", quality["data_docs"]))
+    rows = summary.get("row_counts") or {}
+    if rows:
+        lines.append("-" * 72)
+        lines.append("  rows per mart")
+        for name, count in rows.items():
+            lines.append(_row(f"  {name}", f"{count:>10,}" if isinstance(count, int) else count))
+    failures = summary.get("failures") or []
+    if failures:
+        lines.append("-" * 72)
+        lines.append(f"  failures ({len(failures)})")
+        for failure in failures[:25]:
+            lines.append(f"  - {failure['text']}")
+        if len(failures) > 25:
+            lines.append(f"  ... and {len(failures) - 25} more (see run_summary.json)")
+    if summary.get("error"):
+        lines.append("-" * 72)
+        lines.append(f"  error: {summary['error']}")
+    lines.append("-" * 72)
+    lines.append(_row("summary", summary.get("summary_path") or "-"))
+    lines.append("=" * 72)
+    return "\n".join(lines)

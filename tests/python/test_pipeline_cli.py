@@ -1,0 +1,218 @@
+"""End-to-end tests of `kpi-pipeline run` (scripts/kpi_pipeline), run as a subprocess.
+
+Every run uses its own throwaway DuckDB file, dbt target path and output
+directory under pytest's tmp dirs, never the developer's warehouse. Full
+builds are expensive (about a minute each on two cores), so they are shared
+through module-scoped fixtures: one on the demo seeds, one on a copy of the
+demo CSVs through --data-dir (which also starts from a stale lock), and one
+short failing run (--select +fct_opportunities) on corrupted data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+SEEDS_DIR = PROJECT_DIR / "seeds"
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+    db: Path
+    out: Path
+
+    @property
+    def summary(self) -> dict:
+        return json.loads((self.out / "run_summary.json").read_text())
+
+
+def run_pipeline(work: Path, *args: str, db: Path | None = None, env_extra: dict[str, str] | None = None) -> Run:
+    work.mkdir(parents=True, exist_ok=True)
+    db = db or work / "warehouse.duckdb"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KPI_", "DBT_"))}
+    env.update(
+        PYTHONPATH=str(PROJECT_DIR / "scripts"),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        KPI_DUCKDB_PATH=str(db),
+        **(env_extra or {}),
+    )
+    cmd = [
+        sys.executable, "-m", "kpi_pipeline.cli", "run",
+        "--output-dir", str(work / "out"),
+        "--target-path", str(work / "target"),
+        *args,
+    ]
+    proc = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True, timeout=900, check=False)
+    return Run(proc.returncode, proc.stdout, proc.stderr, db, work / "out")
+
+
+def copy_demo_csvs(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for path in SEEDS_DIR.glob("*.csv"):
+        shutil.copy(path, dest / path.name)
+    return dest
+
+
+def lock_file(db: Path) -> Path:
+    return db.with_name(db.name + ".kpi-pipeline.lock")
+
+
+def dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def marts_tables(db: Path) -> dict[str, list[tuple]]:
+    """Every table in schema marts, all rows sorted (None sorts first)."""
+    with duckdb.connect(str(db), read_only=True) as conn:
+        names = [r[0] for r in conn.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+        ).fetchall()]
+        return {
+            name: sorted(conn.execute(f'select * from marts."{name}"').fetchall(),
+                         key=lambda row: tuple((v is not None, str(v)) for v in row))
+            for name in names
+        }
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    return run_pipeline(tmp_path_factory.mktemp("seed_run"))
+
+
+@pytest.fixture(scope="module")
+def data_dir_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    work = tmp_path_factory.mktemp("data_dir_run")
+    data = copy_demo_csvs(work / "data")
+    db = work / "warehouse.duckdb"
+    # a lock left behind by a killed run: the pid is gone
+    lock_file(db).write_text(json.dumps({
+        "pid": dead_pid(),
+        "hostname": socket.gethostname(),
+        "started_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }))
+    return run_pipeline(work, "--data-dir", str(data), "--skip-quality", db=db)
+
+
+def test_demo_run_succeeds_with_a_full_summary(seed_run: Run) -> None:
+    assert seed_run.code == 0, seed_run.stdout[-3000:] + seed_run.stderr[-3000:]
+    assert "Traceback" not in seed_run.stderr
+    summary = seed_run.summary
+    assert summary["status"] == "success" and summary["exit_code"] == 0
+    assert [s["name"] for s in summary["steps"]] == ["load", "build", "data quality", "summary"]
+    dbt = summary["dbt"]
+    assert dbt["models"]["passed"] > 0 and dbt["models"]["errored"] == 0
+    assert dbt["tests"]["passed"] > 0 and dbt["tests"]["failed"] == 0
+    assert dbt.get("unit_tests", {}).get("failed", 0) == 0
+    assert summary["expectations"]["passed"] > 0 and summary["expectations"]["failed"] == 0
+    assert summary["row_counts"] and all(n > 0 for n in summary["row_counts"].values())
+    assert any(name.startswith("marts.fct_") for name in summary["row_counts"])
+    assert (seed_run.out / "data_docs" / "index.html").is_file()
+    # progress lines and the terminal summary
+    assert "OK     model marts." in seed_run.stdout
+    assert "kpi-pipeline SUCCESS (exit 0)" in seed_run.stdout
+    assert not lock_file(seed_run.db).exists()
+
+
+def test_every_run_appends_to_the_runs_table(seed_run: Run) -> None:
+    with duckdb.connect(str(seed_run.db), read_only=True) as conn:
+        rows = conn.execute(
+            "select run_id, status, target, models_passed, tests_failed, expectations_passed, "
+            "expectations_failed, quarantined_rows, finished_at >= started_at from ops.pipeline_runs"
+        ).fetchall()
+    assert len(rows) == 1
+    run_id, status, target, models_passed, tests_failed, exp_passed, exp_failed, quarantined, ordered = rows[0]
+    assert run_id == seed_run.summary["run_id"]
+    assert (status, target, tests_failed, exp_failed, quarantined, ordered) == ("success", "duckdb", 0, 0, 0, True)
+    assert models_passed > 0 and exp_passed > 0
+
+
+def test_data_dir_gives_the_same_marts_as_the_seeds(seed_run: Run, data_dir_run: Run) -> None:
+    assert data_dir_run.code == 0, data_dir_run.stdout[-3000:] + data_dir_run.stderr[-3000:]
+    assert data_dir_run.summary["loaded_rows"]["crm_leads"] > 0
+    seeded, loaded = marts_tables(seed_run.db), marts_tables(data_dir_run.db)
+    assert seeded.keys() == loaded.keys() and seeded
+    for name in seeded:
+        assert seeded[name] == loaded[name], f"marts.{name} differs between --data-dir and the seeds"
+
+
+def test_a_stale_lock_is_reported_and_cleared(data_dir_run: Run) -> None:
+    assert data_dir_run.code == 0
+    assert "cleared a stale lock" in data_dir_run.stderr
+    assert "is no longer running" in data_dir_run.stderr
+    assert not lock_file(data_dir_run.db).exists()
+
+
+def test_a_failed_expectation_exits_1_and_names_it(tmp_path: Path) -> None:
+    data = copy_demo_csvs(tmp_path / "data")
+    path = data / "crm_opportunities.csv"
+    with path.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["amount"] = "-1234.5"  # dbt has no range test on deal amounts; the mart expectation catches it
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    run = run_pipeline(tmp_path, "--data-dir", str(data), "--select", "+fct_opportunities")
+    assert run.code == 1, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "Traceback" not in run.stderr
+    failed = [line for line in run.stderr.splitlines() if "FAILED expectation" in line]
+    assert any("fct_opportunities" in line and "amount" in line and "-1234.5" in line for line in failed), run.stderr
+    summary = run.summary
+    assert summary["status"] == "failed" and summary["expectations"]["failed"] >= 1
+    with duckdb.connect(str(run.db), read_only=True) as conn:
+        assert conn.execute("select status, expectations_failed from ops.pipeline_runs").fetchall()[0][0] == "failed"
+
+
+def test_missing_data_dir_is_an_error(tmp_path: Path) -> None:
+    run = run_pipeline(tmp_path, "--data-dir", str(tmp_path / "no_such_dir"))
+    assert run.code == 2
+    assert "no_such_dir" in run.stderr and "does not exist" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_missing_required_file_is_an_error(tmp_path: Path) -> None:
+    data = copy_demo_csvs(tmp_path / "data")
+    (data / "crm_leads.csv").unlink()
+    run = run_pipeline(tmp_path, "--data-dir", str(data))
+    assert run.code == 2
+    assert "crm_leads.csv" in run.stderr and "missing" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_unknown_target_is_an_error(tmp_path: Path) -> None:
+    run = run_pipeline(tmp_path, "--target", "no_such_target")
+    assert run.code == 2
+    assert "unknown target 'no_such_target'" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_a_held_lock_stops_a_second_run(tmp_path: Path) -> None:
+    db = tmp_path / "warehouse.duckdb"
+    lock = lock_file(db)
+    # this test process plays the running pipeline: its pid is alive
+    lock.write_text(json.dumps(
+        {"pid": os.getpid(), "hostname": socket.gethostname(), "started_at": "2099-01-01T00:00:00+00:00"}
+    ))
+    run = run_pipeline(tmp_path, db=db)
+    assert run.code == 2
+    assert "holds the lock" in run.stderr and f"pid {os.getpid()}" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert lock.exists(), "a run that did not take the lock must not remove it"
+    assert not db.exists(), "nothing may touch the warehouse while the lock is held"
