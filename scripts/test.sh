@@ -22,4 +22,5 @@ echo "== 2/3 dbt build on a fresh DuckDB warehouse =="
 KPI_DUCKDB_PATH="$WORK/build.duckdb" dbt build --target-path "$WORK/target" --log-path "$WORK/logs"
 
 echo "== 3/3 pytest =="
-pytest -q "$@"
+# The pytest KPI checks read the warehouse built above instead of building again.
+KPI_TEST_DEMO_WAREHOUSE="$WORK/build.duckdb" pytest -q "$@"

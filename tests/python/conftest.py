@@ -52,7 +52,15 @@ def run_dbt(args: list[str], duckdb_path: Path, work_dir: Path) -> subprocess.Co
 
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Path of a DuckDB file holding the full build of the demo data."""
+    """Path of a DuckDB file holding the full build of the demo data.
+
+    scripts/test.sh has just run `dbt build` from scratch on the demo data and
+    passes its warehouse in KPI_TEST_DEMO_WAREHOUSE; it is reused (read only)
+    instead of building a second time. Otherwise the fixture builds its own.
+    """
+    prebuilt = os.environ.get("KPI_TEST_DEMO_WAREHOUSE")
+    if prebuilt and Path(prebuilt).is_file():
+        return Path(prebuilt)
     work = tmp_path_factory.mktemp("demo_warehouse")
     db_path = work / "demo.duckdb"
     result = run_dbt(["build", "--quiet"], db_path, work)
