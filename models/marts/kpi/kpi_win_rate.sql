@@ -1,0 +1,170 @@
+with
+
+closed_deals as (
+
+    -- final state as of the as-of date: open deals are out, a re-opened deal
+    -- is one row in the month of its final close
+    select
+        opportunity_id,
+        close_month,
+        is_won,
+        amount_reporting_at_close,
+        owner_rep_id_at_close,
+        team_id_at_close,
+        segment,
+        channel_id
+    from {{ ref('fct_opportunities') }}
+    where is_closed
+
+),
+
+months as (
+
+    select
+        month_start as period_month,
+        fiscal_year,
+        fiscal_quarter
+    from {{ ref('dim_date') }}
+    where date_day = month_start
+
+),
+
+deal_dimensions as (
+
+    select
+        close_month as period_month,
+        'total' as dimension_type,
+        'all' as dimension_value,
+        is_won,
+        amount_reporting_at_close
+    from closed_deals
+    union all
+    select
+        close_month as period_month,
+        'rep' as dimension_type,
+        coalesce(owner_rep_id_at_close, 'unknown') as dimension_value,
+        is_won,
+        amount_reporting_at_close
+    from closed_deals
+    union all
+    select
+        close_month as period_month,
+        'team' as dimension_type,
+        coalesce(team_id_at_close, 'unknown') as dimension_value,
+        is_won,
+        amount_reporting_at_close
+    from closed_deals
+    union all
+    select
+        close_month as period_month,
+        'segment' as dimension_type,
+        coalesce(segment, 'unknown') as dimension_value,
+        is_won,
+        amount_reporting_at_close
+    from closed_deals
+    union all
+    select
+        close_month as period_month,
+        'channel' as dimension_type,
+        coalesce(channel_id, 'unknown') as dimension_value,
+        is_won,
+        amount_reporting_at_close
+    from closed_deals
+
+),
+
+-- every value a breakdown can take, so a rep with no closed deal in a month
+-- still has its row (0 closed, win rate null)
+dimension_members as (
+
+    select
+        'total' as dimension_type,
+        'all' as dimension_value
+    union distinct
+    select
+        'rep' as dimension_type,
+        rep_id as dimension_value
+    from {{ ref('dim_sales_reps') }}
+    union distinct
+    select
+        'team' as dimension_type,
+        team_id as dimension_value
+    from {{ ref('int_rep_team_history') }}
+    union distinct
+    select
+        'segment' as dimension_type,
+        segment as dimension_value
+    from {{ ref('fct_opportunities') }}
+    where segment is not null
+    union distinct
+    select
+        'channel' as dimension_type,
+        channel_id as dimension_value
+    from {{ ref('dim_channels') }}
+    where channel_id != 'unattributed'
+    union distinct
+    select
+        dimension_type,
+        dimension_value
+    from deal_dimensions
+
+),
+
+closed as (
+
+    select
+        period_month,
+        dimension_type,
+        dimension_value,
+        count(case when is_won then 1 end) as won_count,
+        count(case when not is_won then 1 end) as lost_count,
+        sum(case when is_won then amount_reporting_at_close else 0 end) as won_amount,
+        sum(case when not is_won then amount_reporting_at_close else 0 end) as lost_amount
+    from deal_dimensions
+    group by period_month, dimension_type, dimension_value
+
+),
+
+monthly as (
+
+    select
+        months.period_month,
+        months.fiscal_year,
+        months.fiscal_quarter,
+        dimension_members.dimension_type,
+        dimension_members.dimension_value,
+        coalesce(closed.won_count, 0) as won_count,
+        coalesce(closed.lost_count, 0) as lost_count,
+        coalesce(closed.won_amount, 0) as won_amount,
+        coalesce(closed.lost_amount, 0) as lost_amount
+    from months
+    cross join dimension_members
+    left join closed
+        on
+            months.period_month = closed.period_month
+            and dimension_members.dimension_type = closed.dimension_type
+            and dimension_members.dimension_value = closed.dimension_value
+
+),
+
+final as (
+
+    select
+        period_month,
+        fiscal_year,
+        fiscal_quarter,
+        dimension_type,
+        dimension_value,
+        won_count,
+        lost_count,
+        won_count + lost_count as closed_count,
+        {{ kpi_ratio('won_count', 'won_count + lost_count') }} as win_rate_count,
+        {{ kpi_money('won_amount') }} as won_amount,
+        {{ kpi_money('lost_amount') }} as lost_amount,
+        {{ kpi_money('won_amount + lost_amount') }} as closed_amount,
+        {{ kpi_ratio('won_amount', 'won_amount + lost_amount') }} as win_rate_amount
+    from monthly
+
+)
+
+select * from final
