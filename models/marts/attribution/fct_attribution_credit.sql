@@ -1,0 +1,85 @@
+{#-
+    Attribution credit: one row per (conversion, credited touch, attribution
+    model). The six weight columns of int_attribution_touch_weights unpivoted
+    with union all; touches with weight 0 in a model (e.g. the middle touches
+    under first touch) are not stored. Unattributed conversions have one row
+    per model with touchpoint_id null and channel_id 'unattributed'.
+-#}
+with
+
+touch_weights as (
+
+    select * from {{ ref('int_attribution_touch_weights') }}
+
+),
+
+unpivoted as (
+
+    {%- for model_name in attribution_models() %}
+
+        select
+            conversion_key,
+            conversion_type,
+            conversion_id,
+            '{{ model_name }}' as attribution_model,
+            touchpoint_id,
+            lead_id,
+            opportunity_id,
+            channel_id,
+            campaign_id,
+            ad_id,
+            is_unattributed,
+            conversion_at,
+            conversion_month,
+            touched_at,
+            touch_position,
+            touch_count,
+            conversion_value,
+            weight_{{ model_name }} as weight
+        from touch_weights
+        where weight_{{ model_name }} > 0
+        {{ 'union all' if not loop.last }}
+    {%- endfor %}
+
+),
+
+final as (
+
+    select
+        -- ids
+        {{ dbt.concat([
+            'conversion_key',
+            "':'",
+            'attribution_model',
+            "':'",
+            "coalesce(touchpoint_id, 'unattributed')",
+        ]) }} as attribution_credit_id,
+        conversion_key,
+        conversion_type,
+        conversion_id,
+        attribution_model,
+        touchpoint_id,
+        lead_id,
+        opportunity_id,
+        channel_id,
+        campaign_id,
+        ad_id,
+        -- booleans
+        is_unattributed,
+        -- timestamps
+        conversion_at,
+        conversion_month,
+        touched_at,
+        -- numerics
+        touch_position,
+        touch_count,
+        weight,
+        weight as attributed_conversions,
+        conversion_value,
+        cast(cast(weight as numeric(38, 12)) * cast(conversion_value as numeric(38, 4)) as numeric(28, 8))
+            as attributed_revenue
+    from unpivoted
+
+)
+
+select * from final
