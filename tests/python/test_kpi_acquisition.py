@@ -353,7 +353,7 @@ def test_cac(demo_con, ref: Acquisition) -> None:
             ("total", "all"): {
                 "media_spend": media,
                 "marketing_costs": marketing_costs,
-                "marketing_spend": media + marketing_costs,
+                "total_marketing_cost": media + marketing_costs,
                 "sales_costs": sales_costs,
                 "acquisition_cost": acquisition_cost,
                 "new_customers": len(customers),

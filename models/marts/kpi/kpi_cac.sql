@@ -95,7 +95,7 @@ components as (
         months.fiscal_quarter,
         coalesce(spend_monthly.media_spend, 0) as media_spend,
         coalesce(costs_monthly.marketing_costs, 0) as marketing_costs,
-        coalesce(spend_monthly.media_spend, 0) + coalesce(costs_monthly.marketing_costs, 0) as marketing_spend,
+        coalesce(spend_monthly.media_spend, 0) + coalesce(costs_monthly.marketing_costs, 0) as total_marketing_cost,
         coalesce(costs_monthly.sales_costs, 0) as sales_costs,
         coalesce(spend_monthly.media_spend, 0)
         + coalesce(costs_monthly.marketing_costs, 0)
@@ -123,7 +123,7 @@ final as (
         'all' as dimension_value,
         {{ kpi_money('media_spend') }} as media_spend,
         {{ kpi_money('marketing_costs') }} as marketing_costs,
-        {{ kpi_money('marketing_spend') }} as marketing_spend,
+        {{ kpi_money('total_marketing_cost') }} as total_marketing_cost,
         {{ kpi_money('sales_costs') }} as sales_costs,
         {{ kpi_money('acquisition_cost') }} as acquisition_cost,
         new_customers,
