@@ -3,11 +3,19 @@
     python scripts/write_contract_yaml.py          # (re)write both files
     python scripts/write_contract_yaml.py --check  # exit 1 if they are stale
 
-Outputs (both generated, never edited by hand):
+Outputs (all generated, never edited by hand):
   seeds/_raw__seeds.yml      dbt properties of the raw seeds: descriptions,
                              every column loaded as text (`column_types`), the
-                             logical type / required / enum / FK per column.
+                             logical type / required / enum / FK per column,
+                             also as `meta` (table and column level).
   docs/raw_data_contract.md  one markdown page summarising the contract.
+  models/staging/_base__models.yml, models/quarantine/checks/_checks__models.yml
+                             docs of the per-table quarantine check models.
+  macros/quarantine/raw_contract.sql
+                             the contract as a Jinja macro `raw_contract()`,
+                             so the quarantine checks can be generated from it
+                             at parse time (dbt's `graph` is empty while
+                             parsing, so the seeds' `meta` cannot drive `ref`).
 
 The source of truth is `scripts/kpi_pipeline/contract.py`. Key tests are not
 rendered here: they live on the staging models, where the values are typed.
@@ -28,6 +36,9 @@ from kpi_pipeline.contract import TABLES, Column, Table  # noqa: E402
 
 SEEDS_YAML = ROOT / "seeds" / "_raw__seeds.yml"
 CONTRACT_MD = ROOT / "docs" / "raw_data_contract.md"
+CONTRACT_MACRO = ROOT / "macros" / "quarantine" / "raw_contract.sql"
+BASE_YAML = ROOT / "models" / "staging" / "_base__models.yml"
+CHECKS_YAML = ROOT / "models" / "quarantine" / "checks" / "_checks__models.yml"
 
 # Every raw column is loaded as text; staging casts it. `varchar` (no length)
 # is unbounded text on both DuckDB and PostgreSQL.
@@ -44,6 +55,61 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def column_meta(table: Table, column: Column) -> dict:
+    """The machine-readable contract of one column (seed `meta` and `raw_contract()`)."""
+    meta: dict = {"logical_type": column.type, "required": column.required}
+    if column.normalize:
+        meta["normalize"] = column.normalize
+    if column.name in table.primary_key:
+        meta["key"] = True
+    if column.enum:
+        meta["enum"] = list(column.enum)
+    if column.references:
+        meta["references"] = column.references
+    if column.min_value is not None:
+        meta["min_value"] = column.min_value
+        meta["min_inclusive"] = column.min_inclusive
+    if column.not_before:
+        meta["not_before"] = column.not_before
+    if column.money_in:
+        meta["money_in"] = column.money_in
+    if column.fx_date:
+        meta["fx_date"] = column.fx_date
+    return meta
+
+
+def table_meta(table: Table) -> dict:
+    """The machine-readable contract of one table."""
+    meta: dict = {
+        "source": table.source,
+        "staging_model": table.staging_model,
+        "primary_key": list(table.primary_key),
+    }
+    if table.event_column:
+        meta["event_column"] = table.event_column
+        meta["freshness_days"] = table.freshness_days
+    if table.progression:
+        p = table.progression
+        meta["progression"] = {
+            "column": p.column,
+            "partition_by": p.partition_by,
+            "order_by": p.order_by,
+            "tie_breaker": p.tie_breaker,
+            "ordered": list(p.ordered),
+            "resets": list(p.resets),
+        }
+    return meta
+
+
+def _flow(value: object) -> str:
+    """A one-line YAML (flow style) rendering; JSON is valid YAML."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 def column_rules(table: Table, column: Column) -> list[str]:
     """The contract rules of one column, as short sentences."""
     rules = [f"Logical type: {column.type}."]
@@ -57,6 +123,14 @@ def column_rules(table: Table, column: Column) -> list[str]:
         rules.append(f"Accepted values (after lower-casing): {', '.join(column.enum)}.")
     if column.references:
         rules.append(f"References {column.references}.")
+    if column.min_value is not None:
+        rules.append(f"Must be {'>=' if column.min_inclusive else '>'} {_num(column.min_value)}.")
+    if column.not_before:
+        rules.append(f"Must not be before {column.not_before}.")
+    if column.money_in:
+        rules.append(f"Money in {column.money_in}; at most var max_plausible_amount in absolute value.")
+    if column.fx_date:
+        rules.append(f"Needs an FX rate to the reporting currency on or before {column.fx_date}.")
     if table.event_column == column.name:
         rules.append(f"Freshness: newest value at most {table.freshness_days} days before the as-of date.")
     return rules
@@ -82,19 +156,107 @@ def render_seeds_yaml(tables: tuple[Table, ...] = TABLES) -> str:
         for column in table.columns:
             lines.append(f"        {column.name}: {RAW_TYPE}")
         lines.append("      meta:")
-        lines.append(f"        source: {table.source}")
-        lines.append(f"        primary_key: [{', '.join(table.primary_key)}]")
-        if table.event_column:
-            lines.append(f"        event_column: {table.event_column}")
-            lines.append(f"        freshness_days: {table.freshness_days}")
+        for key, value in table_meta(table).items():
+            if key == "primary_key":
+                lines.append(f"        primary_key: [{', '.join(table.primary_key)}]")
+            elif isinstance(value, (dict, list)):
+                lines.append(f"        {key}: {_flow(value)}")
+            else:
+                lines.append(f"        {key}: {value}")
         lines.append("    columns:")
         for column in table.columns:
             description = " ".join([column.description, *column_rules(table, column)])
             lines.append(f"      - name: {column.name}")
             lines.append(f"        description: {_q(description)}")
             lines.append(f"        data_type: {RAW_TYPE}")
+            lines.append("        config:")
+            lines.append(f"          meta: {_flow(column_meta(table, column))}")
         lines.append("")
     return "\n".join(lines)
+
+
+DQ_COLUMNS = (
+    ("dq_row_key", "The row's primary key as text, e.g. `lead_id=L-0000001`."),
+    ("dq_rule", "The first contract rule the row breaks (docs/quarantine.md); null for a clean row."),
+    ("dq_column", "The column the rule is about."),
+    ("dq_message", "What is wrong, in words, with the raw value."),
+    ("dq_raw_row", "The raw row as JSON text (every contract column, as loaded)."),
+)
+
+
+def _check_model_yaml(name: str, table: Table, what: str) -> list[str]:
+    lines = [f"  - name: {name}", f"    description: {_q(what)}", "    columns:"]
+    for column in table.columns:
+        lines += [f"      - name: {column.name}", f"        description: {_q('Raw text, as loaded.')}"]
+    for column, text in DQ_COLUMNS:
+        lines += [f"      - name: {column}", f"        description: {_q(text)}"]
+    return lines
+
+
+def render_checks_yaml(tables: tuple[Table, ...], base: bool) -> str:
+    lines = [HEADER, "version: 2", "", "models:"]
+    for table in tables:
+        if base:
+            name = "base_" + table.staging_model[4:]
+            what = (
+                f"Every raw `{table.name}` row with the first single-table contract rule it breaks "
+                "(null key, missing value, unparseable value, enum, range, plausible amount, date order, "
+                "after the as-of date, duplicates, order of an ordered status): "
+                f"`quarantine_row_checks('{table.name}')`. The only model reading raw `{table.name}`; "
+                "one row per raw row, so the key is not unique here."
+            )
+        else:
+            name = f"chk_{table.name}"
+            what = (
+                f"Every raw `{table.name}` row with the first contract rule it breaks, the cross-table rules "
+                f"(foreign keys, FX rates) included: `quarantine_cross_checks('{table.name}')`. "
+                f"`{table.staging_model}` selects the rows with no rule, `quarantined_rows` the others. "
+                "One row per raw row, so the key is not unique here."
+            )
+        lines += _check_model_yaml(name, table, what)
+        lines.append("")
+    return "\n".join(lines)
+
+
+def render_contract_macro(tables: tuple[Table, ...] = TABLES) -> str:
+    """`raw_contract()`: a list of tables, each a dict with name, the table meta and its columns."""
+    contract = [
+        {
+            "name": table.name,
+            **table_meta(table),
+            "columns": [{"name": column.name, **column_meta(table, column)} for column in table.columns],
+        }
+        for table in tables
+    ]
+    def jinja(value: object) -> str:  # JSON literals -> Jinja literals
+        text = json.dumps(value, ensure_ascii=False)
+        return text.replace(": true", ": True").replace(": false", ": False").replace(": null", ": None")
+
+    entries = []
+    for table in contract:
+        head = {k: v for k, v in table.items() if k != "columns"}
+        columns = ",\n".join(f"        {jinja(c)}" for c in table["columns"])
+        entries.append(f"    {jinja(head)[:-1]}, \"columns\": [\n{columns}\n    ]}}")
+    body = "[\n" + ",\n".join(entries) + "\n]"
+    return "\n".join([
+        "{#- " + HEADER.lstrip("# "),
+        "    raw_contract(): the raw data contract (scripts/kpi_pipeline/contract.py) as",
+        "    Jinja data, one dict per raw table with its columns, keys and rules. Read by",
+        "    the quarantine macros (macros/quarantine/) at parse time. -#}",
+        "{% macro raw_contract() -%}",
+        "{{ return(" + body + ") }}",
+        "{%- endmacro %}",
+        "",
+        "{#- raw_contract_table(name): the contract entry of one raw table. -#}",
+        "{% macro raw_contract_table(name) -%}",
+        "{%- for table in raw_contract() if table.name == name -%}",
+        "{{ return(table) }}",
+        "{%- endfor -%}",
+        "{{ exceptions.raise_compiler_error('raw table ' ~ name ~ ' is not in the raw data contract') }}",
+        "{%- endmacro %}",
+        "",
+    ])
+
 
 
 def _md(text: str) -> str:
@@ -115,6 +277,8 @@ def render_markdown(tables: tuple[Table, ...] = TABLES) -> str:
         "values are compared after trimming and lower-casing. Empty means missing and is",
         "only allowed in optional columns. Freshness is measured against the as-of date",
         "(var `as_of_date`, default the latest date in the data), not the wall clock.",
+        "Files that break the file-level rules stop the run before anything is loaded;",
+        "rows that break a row-level rule are quarantined (see `docs/quarantine.md`).",
         "",
         "| Table | Source | Primary key | Freshness | Meaning |",
         "| --- | --- | --- | --- | --- |",
@@ -142,6 +306,13 @@ def render_markdown(tables: tuple[Table, ...] = TABLES) -> str:
                 f"- Freshness: newest `{table.event_column}` at most {table.freshness_days} days "
                 "before the as-of date"
             )
+        if table.progression:
+            prog = table.progression
+            out.append(
+                f"- Order: per `{prog.partition_by}` by `{prog.order_by}`, `{prog.column}` must not go back in "
+                f"{' → '.join(f'`{v}`' for v in prog.ordered)} unless a "
+                f"{' / '.join(f'`{v}`' for v in prog.resets)} comes in between (a re-opened deal)"
+            )
         out += [
             "",
             "| Column | Type | Required | Rules | Meaning |",
@@ -155,6 +326,14 @@ def render_markdown(tables: tuple[Table, ...] = TABLES) -> str:
                 rules.append("one of " + ", ".join(f"`{v}`" for v in column.enum))
             if column.references:
                 rules.append(f"→ `{column.references}`")
+            if column.min_value is not None:
+                rules.append(f"{'≥' if column.min_inclusive else '>'} {_num(column.min_value)}")
+            if column.not_before:
+                rules.append(f"not before `{column.not_before}`")
+            if column.money_in:
+                rules.append("plausible amount")
+            if column.fx_date:
+                rules.append(f"FX rate at `{column.fx_date}`")
             out.append(
                 f"| `{column.name}` | {column.type} | {'yes' if column.required else 'no'} | "
                 f"{'; '.join(rules)} | {_md(column.description)} |"
@@ -164,7 +343,13 @@ def render_markdown(tables: tuple[Table, ...] = TABLES) -> str:
 
 
 def outputs() -> dict[Path, str]:
-    return {SEEDS_YAML: render_seeds_yaml(), CONTRACT_MD: render_markdown()}
+    return {
+        SEEDS_YAML: render_seeds_yaml(),
+        CONTRACT_MD: render_markdown(),
+        CONTRACT_MACRO: render_contract_macro(),
+        BASE_YAML: render_checks_yaml(TABLES, base=True),
+        CHECKS_YAML: render_checks_yaml(TABLES, base=False),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

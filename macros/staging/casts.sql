@@ -10,9 +10,20 @@
       - default__ (other adapters): dbt.safe_cast, i.e. whatever the adapter
         offers; not tested.
       - PostgreSQL: has no try_cast; a regular-expression guard lets only
-        well-formed values reach the cast. The guard checks the shape, not the
-        calendar: '2025-02-30' passes the guard and still raises on PostgreSQL.
+        well-formed values reach the cast. The date and time guards check the
+        calendar too (month 01-12, the days of each month, 29 February in leap
+        years, hours 00-23), so '2025-02-30' gives null instead of raising.
 -#}
+
+{#- postgres_date_pattern(): a calendar-valid YYYY-MM-DD date (years 1000-9999),
+    unanchored; postgres_time_pattern(): HH:MM[:SS[.fff]], unanchored. -#}
+{% macro postgres_date_pattern() -%}
+    ([1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|[1-9][0-9]{3}-(0[13-9]|1[0-2])-(29|30)|[1-9][0-9]{3}-(0[13578]|1[02])-31|([1-9][0-9](0[48]|[2468][048]|[13579][26])|([2468][048]|[13579][26])00)-02-29)
+{%- endmacro %}
+
+{% macro postgres_time_pattern() -%}
+    ([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?
+{%- endmacro %}
 
 {#- to_date(column): 'YYYY-MM-DD' text -> date. A timestamp is not a date:
     '2025-03-01T10:00:00' gives null on both adapters. -#}
@@ -33,7 +44,7 @@
 
 {% macro postgres__to_date(column) -%}
     case
-        when {{ clean_string(column) }} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+        when {{ clean_string(column) }} ~ '^{{ postgres_date_pattern() }}$'
             then cast({{ clean_string(column) }} as date)
     end
 {%- endmacro %}
@@ -126,10 +137,10 @@
 {% macro postgres__to_utc_timestamp(column) -%}
     case
         when {{ clean_string(column) }}
-            ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?$'
+            ~ '^{{ postgres_date_pattern() }}([Tt ]{{ postgres_time_pattern() }})?$'
             then cast({{ clean_string(column) }} as timestamp)
         when {{ clean_string(column) }}
-            ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? ?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$'
+            ~ '^{{ postgres_date_pattern() }}[Tt ]{{ postgres_time_pattern() }} ?([Zz]|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)$'
             then (cast({{ clean_string(column) }} as timestamptz) at time zone 'UTC')
     end
 {%- endmacro %}

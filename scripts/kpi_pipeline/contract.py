@@ -9,6 +9,14 @@ All raw columns are loaded as text (like any CSV export); staging casts them.
 The `type` of a column is the logical type staging casts it to:
 string, integer, decimal, date, timestamp (ISO 8601, with or without a UTC
 offset; staging converts to UTC), boolean (true/false).
+
+Row-level rules beyond type, required, enum and foreign key (checked by the
+quarantine layer, see docs/quarantine.md): `min_value` (with `min_inclusive`),
+`not_before` (a date/timestamp column that must not be earlier than another
+column of the row), `money_in` (an amount in the currency of that column:
+checked against var `max_plausible_amount`), `fx_date` (a currency column: an FX
+rate to the reporting currency must exist on or before that date column), and a
+table's `progression` (an ordered status column that must not go backwards).
 """
 
 from __future__ import annotations
@@ -24,6 +32,41 @@ class Column:
     required: bool = True  # False: the value may be empty
     enum: tuple[str, ...] = ()  # accepted values after lower-casing, if any
     references: str | None = None  # "table.column" foreign key
+    min_value: float | None = None  # smallest accepted value (numbers)
+    min_inclusive: bool = True  # False: the value must be > min_value
+    not_before: str | None = None  # another column of the row this one must not precede
+    money_in: str | None = None  # the currency column of this amount (plausibility check)
+    fx_date: str | None = None  # for a currency column: the date the FX rate is needed at
+
+    @property
+    def normalize(self) -> str | None:
+        """How staging normalises the text before comparing it: `lower` for enums and utm
+        values, `upper` for ISO codes (currencies, countries), None (trim only) otherwise."""
+        if self.type != "string":
+            return None
+        if self.enum or self.name.startswith("utm_"):
+            return "lower"
+        if self.name == "country" or self.name.endswith("currency"):
+            return "upper"
+        return None
+
+
+@dataclass(frozen=True)
+class Progression:
+    """An ordered status column that must not go backwards within a partition.
+
+    Events are ordered by `order_by` then `tie_breaker` within `partition_by`.
+    An event whose value is in `ordered` must not rank lower than the event just
+    before it when that one is also in `ordered`; a value in `resets` (e.g. a
+    close) in between starts over, so a re-opened deal may restart anywhere.
+    """
+
+    column: str
+    partition_by: str
+    order_by: str
+    tie_breaker: str
+    ordered: tuple[str, ...]
+    resets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -36,6 +79,12 @@ class Table:
     event_column: str | None = None  # the column freshness is measured on
     freshness_days: int | None = None  # max age of the newest row vs as-of date
     extra: dict = field(default_factory=dict)
+    progression: Progression | None = None
+
+    @property
+    def staging_model(self) -> str:
+        """The staging model of this table: stg_<source>__<table name without its prefix>."""
+        return f"stg_{self.source}__{self.name.split('_', 1)[1]}"
 
     @property
     def column_names(self) -> list[str]:
@@ -121,7 +170,8 @@ TABLES: tuple[Table, ...] = (
             C("objective", "string", "awareness, lead_generation or conversion.",
               enum=("awareness", "lead_generation", "conversion")),
             C("start_date", "date", "First day the campaign runs."),
-            C("end_date", "date", "Last day the campaign runs; empty if still running.", required=False),
+            C("end_date", "date", "Last day the campaign runs; empty if still running.", required=False,
+              not_before="start_date"),
         ),
     ),
     Table(
@@ -149,8 +199,8 @@ TABLES: tuple[Table, ...] = (
             C("campaign_id", "string", "Campaign.", references="ads_campaigns.campaign_id"),
             C("ad_id", "string", "Ad; empty for campaign-level spend.", required=False,
               references="ads_ads.ad_id"),
-            C("currency", "string", "ISO 4217 code of spend_amount."),
-            C("spend_amount", "decimal", "Spend in `currency`, >= 0."),
+            C("currency", "string", "ISO 4217 code of spend_amount.", fx_date="spend_date"),
+            C("spend_amount", "decimal", "Spend in `currency`, >= 0.", min_value=0, money_in="currency"),
             C("impressions", "integer", "Impressions served (0 if not applicable)."),
             C("clicks", "integer", "Clicks (0 if not applicable)."),
         ),
@@ -224,10 +274,12 @@ TABLES: tuple[Table, ...] = (
             C("opportunity_name", "string", "Display name."),
             C("owner_rep_id", "string", "Current owner.", references="crm_sales_reps.rep_id"),
             C("created_at", "timestamp", "When the opportunity was created."),
-            C("close_date", "date", "Close date of the final close; empty while open.", required=False),
+            C("close_date", "date", "Close date of the final close; empty while open.", required=False,
+              not_before="created_at"),
             C("stage", "string", "Current stage.", enum=OPP_STAGES),
-            C("amount", "decimal", "Deal amount (first-year contract value) in `currency`."),
-            C("currency", "string", "ISO 4217 code of amount."),
+            C("amount", "decimal", "Deal amount (first-year contract value) in `currency`, >= 0.",
+              min_value=0, money_in="currency"),
+            C("currency", "string", "ISO 4217 code of amount.", fx_date="created_at"),
             C("lost_reason", "string", "Why it was lost, for closed_lost.", required=False),
         ),
         event_column="created_at",
@@ -249,6 +301,14 @@ TABLES: tuple[Table, ...] = (
         ),
         event_column="changed_at",
         freshness_days=7,
+        progression=Progression(
+            column="stage",
+            partition_by="opportunity_id",
+            order_by="changed_at",
+            tie_breaker="stage_event_id",
+            ordered=OPP_STAGES[:4],
+            resets=OPP_STAGES[4:],
+        ),
     ),
     Table(
         "crm_sales_reps",
@@ -260,7 +320,8 @@ TABLES: tuple[Table, ...] = (
             C("rep_name", "string", "Full name."),
             C("role", "string", "ae, sdr or manager.", enum=("ae", "sdr", "manager")),
             C("hired_date", "date", "First day."),
-            C("terminated_date", "date", "Last day; empty while employed.", required=False),
+            C("terminated_date", "date", "Last day; empty while employed.", required=False,
+              not_before="hired_date"),
         ),
     ),
     Table(
@@ -284,7 +345,8 @@ TABLES: tuple[Table, ...] = (
             C("rep_id", "string", "Rep.", references="crm_sales_reps.rep_id"),
             C("team_id", "string", "Team.", references="crm_sales_teams.team_id"),
             C("valid_from", "date", "First day in the team."),
-            C("valid_to", "date", "Day the rep left the team; empty if current.", required=False),
+            C("valid_to", "date", "Day the rep left the team; empty if current.", required=False,
+              not_before="valid_from"),
         ),
     ),
     Table(
@@ -316,8 +378,9 @@ TABLES: tuple[Table, ...] = (
             C("subscription_id", "string", "Subscription."),
             C("event_date", "date", "Day the change takes effect."),
             C("event_type", "string", "Kind of change.", enum=SUB_EVENT_TYPES),
-            C("mrr_amount", "decimal", "MRR after the event in `currency` (0 after churn)."),
-            C("currency", "string", "ISO 4217 code of mrr_amount."),
+            C("mrr_amount", "decimal", "MRR after the event in `currency` (0 after churn), >= 0.",
+              min_value=0, money_in="currency"),
+            C("currency", "string", "ISO 4217 code of mrr_amount.", fx_date="event_date"),
         ),
         event_column="event_date",
         freshness_days=31,
@@ -334,8 +397,9 @@ TABLES: tuple[Table, ...] = (
             C("department", "string", "marketing or sales.", enum=("marketing", "sales")),
             C("cost_category", "string", "salaries, commissions, tools or agency.",
               enum=("salaries", "commissions", "tools", "agency")),
-            C("currency", "string", "ISO 4217 code of amount."),
-            C("amount", "decimal", "Cost in `currency`."),
+            C("currency", "string", "ISO 4217 code of amount.", fx_date="cost_month"),
+            C("amount", "decimal", "Cost in `currency`; may be negative (credit notes, commission "
+              "clawbacks).", money_in="currency"),
         ),
         event_column="cost_month",
         freshness_days=62,
@@ -350,7 +414,8 @@ TABLES: tuple[Table, ...] = (
             C("rate_date", "date", "Day of the rate."),
             C("from_currency", "string", "ISO 4217 code converted from."),
             C("to_currency", "string", "ISO 4217 code converted to."),
-            C("rate", "decimal", "Units of to_currency per unit of from_currency, > 0."),
+            C("rate", "decimal", "Units of to_currency per unit of from_currency, > 0.",
+              min_value=0, min_inclusive=False),
         ),
         event_column="rate_date",
         freshness_days=5,

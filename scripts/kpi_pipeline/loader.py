@@ -7,16 +7,32 @@ bulk (DuckDB `read_csv`/`read_parquet`, PostgreSQL `COPY`) and atomic per
 table: the data goes into a load table first and is swapped in inside one
 transaction, so a killed run never leaves half a table.
 
-`validate_file` is the hook for per-file contract checks: it returns the
-problems of one file (an empty list when the file may be loaded).
+`check_file` runs the file-level contract checks before anything is loaded
+(`validate_file` returns just its problems). A problem stops the run with exit
+2 before dbt runs, naming the file, the column and example lines:
+  - the file must be UTF-8 (a UTF-8 byte-order mark is fine); otherwise the
+    byte offset and line of the first bad byte are named;
+  - it must have a header line: an empty file is an error, a header-only file
+    is a valid empty table (0 rows, with a warning);
+  - every contract column must be in the header, once; extra columns are
+    ignored with a warning (they are not loaded);
+  - every data line must have as many fields as the header;
+  - a typed column (date, timestamp, decimal, integer, boolean) in which no
+    value parses, or a required column that is empty on every line, is a
+    whole-file problem (a different export format), not a row problem.
+Everything finer is a row-level rule: the row is loaded and the quarantine
+layer (docs/quarantine.md) keeps it out of staging with the rule it broke.
+After loading, the table's row count must equal the file's data lines.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-from collections.abc import Callable
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +59,16 @@ class LoadedTable:
     name: str
     path: Path
     rows: int
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """The outcome of the file-level checks of one raw file."""
+
+    problems: list[str] = field(default_factory=list)  # stop the run (exit 2)
+    warnings: list[str] = field(default_factory=list)  # reported, the file is loaded
+    data_rows: int | None = None  # data lines (CSV) or rows (Parquet) in the file
 
 
 def discover(data_dir: Path, tables: tuple[Table, ...] = TABLES) -> list[RawFile]:
@@ -76,29 +102,202 @@ def file_columns(raw: RawFile) -> list[str]:
     return [name.strip() for name in header]
 
 
+# What each logical type must look like (mirrors macros/staging/casts.sql closely
+# enough to tell "no value parses" from "some values do not").
+_PATTERNS = {
+    "date": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    "timestamp": re.compile(
+        r"\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?( ?([Zz]|[+-]\d{2}(:?\d{2})?))?)?"
+    ),
+    "decimal": re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
+    "integer": re.compile(r"[+-]?\d+"),
+    "boolean": re.compile(r"(?i)true|false|t|f|yes|no|y|n|1|0"),
+}
+_TYPE_WORDS = {
+    "date": "a date YYYY-MM-DD",
+    "timestamp": "an ISO 8601 timestamp",
+    "decimal": "a decimal number",
+    "integer": "a whole number",
+    "boolean": "a boolean true/false",
+}
+MAX_EXAMPLES = 3
+
+
+def parses_as(value: str, logical_type: str) -> bool:
+    """Whether a non-empty raw value looks like its contract type."""
+    pattern = _PATTERNS.get(logical_type)
+    if pattern is None:
+        return True
+    if not pattern.fullmatch(value):
+        return False
+    if logical_type == "date":
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return False
+    return True
+
+
+def _decode(raw: RawFile) -> tuple[str | None, list[str]]:
+    """The file's text, or the problem that it is empty or not UTF-8."""
+    data = raw.path.read_bytes()
+    if not data.strip():
+        return None, [
+            f"{raw.path.name} is empty: it has no header line (a file with just the header line "
+            "is a valid empty table)"
+        ]
+    bom = data.startswith(b"\xef\xbb\xbf")
+    try:
+        return data[3 if bom else 0:].decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        offset = exc.start + (3 if bom else 0)
+        line = data[:offset].count(b"\n") + 1
+        bad = data[offset:offset + 1].hex()
+        return None, [
+            f"{raw.path.name} is not UTF-8: byte 0x{bad} at byte offset {offset} (line {line}) is not valid "
+            "UTF-8; re-export the file as UTF-8"
+        ]
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of every non-blank line; the header is line 1."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
+    for fields in reader:
+        if fields:  # a blank line yields []; DuckDB and COPY skip it too
+            yield start, fields
+        start = reader.line_num + 1
+
+
+def _table_rows(raw: RawFile) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """Header and (row label, values) of a Parquet file, values as text ('' for null)."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(raw.path)
+    names = list(table.column_names)
+    columns = [[None if v is None else str(v) for v in col.to_pylist()] for col in table.columns]
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for index in range(table.num_rows):
+            yield index + 1, ["" if col[index] is None else col[index] for col in columns]
+
+    return names, rows()
+
+
+def check_file(raw: RawFile) -> FileCheck:
+    """The file-level contract checks of one raw file (see the module docstring)."""
+    name = raw.path.name
+    try:
+        if raw.format == "parquet":
+            header, rows = _table_rows(raw)
+            where = "row"
+        else:
+            text, problems = _decode(raw)
+            if text is None:
+                return FileCheck(problems=problems)
+            lines = _csv_rows(text)
+            first = next(lines, None)
+            if first is None:
+                return FileCheck(problems=[f"{name} is empty: it has no header line"])
+            header, rows = [h.strip() for h in first[1]], lines
+            where = "line"
+    except (OSError, csv.Error, ValueError) as exc:
+        return FileCheck(problems=[f"cannot read {name}: {exc}"])
+    except Exception as exc:  # pyarrow raises its own error types
+        return FileCheck(problems=[f"cannot read {name}: {exc}"])
+
+    problems: list[str] = []
+    warnings: list[str] = []
+    contract_columns = raw.table.column_names
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    if duplicated:
+        problems.append(f"{name} has duplicate column(s) {', '.join(duplicated)} in its header")
+    missing = [c for c in contract_columns if c not in header]
+    if missing:
+        hint = ""
+        if len(header) == 1 and any(sep in header[0] for sep in (";", "\t", "|")):
+            hint = " (the header has one column: is the file separated by something other than commas?)"
+        problems.append(
+            f"{name} lacks column(s) {', '.join(missing)} required by the raw data contract{hint}"
+        )
+    extra = [h for h in header if h not in contract_columns]
+    if extra:
+        warnings.append(
+            f"{name} has column(s) {', '.join(extra)} that are not in the raw data contract; they are ignored"
+        )
+    if problems:
+        return FileCheck(problems=problems, warnings=warnings)
+
+    positions = {c: header.index(c) for c in contract_columns}
+    typed = [c for c in raw.table.columns if c.type in _PATTERNS]
+    parsed = {c.name: 0 for c in typed}
+    filled = {c.name: 0 for c in raw.table.columns}
+    examples: dict[str, list[str]] = {c.name: [] for c in typed}
+    ragged: list[str] = []
+    n_ragged = 0
+    data_rows = 0
+    try:
+        for label, fields in rows:
+            data_rows += 1
+            if len(fields) != len(header):
+                n_ragged += 1
+                if len(ragged) < MAX_EXAMPLES:
+                    ragged.append(f"{where} {label} has {len(fields)}")
+                continue
+            for column in raw.table.columns:
+                value = fields[positions[column.name]].strip()
+                if not value:
+                    continue
+                filled[column.name] += 1
+                if column.name in parsed:
+                    if parses_as(value, column.type):
+                        parsed[column.name] += 1
+                    elif len(examples[column.name]) < MAX_EXAMPLES:
+                        examples[column.name].append(f"{where} {label}: {value[:40]!r}")
+    except csv.Error as exc:
+        return FileCheck(problems=[f"cannot read {name}: {exc}"], warnings=warnings)
+
+    if n_ragged:
+        problems.append(
+            f"{name}: {n_ragged} {where}(s) do not have the {len(header)} fields of the header: "
+            + "; ".join(ragged) + (" ..." if n_ragged > len(ragged) else "")
+        )
+    for column in typed:
+        if filled[column.name] and not parsed[column.name]:
+            problems.append(
+                f"{name} column {column.name}: none of its {filled[column.name]} values is "
+                f"{_TYPE_WORDS[column.type]}, e.g. " + ", ".join(examples[column.name])
+            )
+    good_rows = data_rows - n_ragged
+    for column in raw.table.columns:
+        if column.required and good_rows and not filled[column.name]:
+            problems.append(f"{name} column {column.name} is required but empty on every {where}")
+    if data_rows == 0 and not problems:
+        warnings.append(f"{name} has a header but no data rows: {raw.table.name} is loaded empty")
+    return FileCheck(problems=problems, warnings=warnings, data_rows=data_rows)
+
+
 def validate_file(raw: RawFile) -> list[str]:
     """Problems that stop this file from loading (the contract-check hook)."""
-    try:
-        columns = file_columns(raw)
-    except (OSError, UnicodeDecodeError, csv.Error, ValueError) as exc:
-        return [f"cannot read {raw.path.name}: {exc}"]
-    except Exception as exc:  # pyarrow raises its own error types
-        return [f"cannot read {raw.path.name}: {exc}"]
-    missing = [c for c in raw.table.column_names if c not in columns]
-    if missing:
-        return [f"{raw.path.name} lacks column(s) {', '.join(missing)} required by the raw data contract"]
-    return []
+    return check_file(raw).problems
 
 
 def load_all(
     warehouse: Warehouse,
     files: list[RawFile],
     progress: Callable[[str], None],
-    validate: Callable[[RawFile], list[str]] = validate_file,
+    check: Callable[[RawFile], FileCheck] = check_file,
 ) -> list[LoadedTable]:
-    problems = [problem for raw in files for problem in validate(raw)]
+    """Check every file first (all problems at once, nothing loaded if any), then load each."""
+    checks = {raw.path: check(raw) for raw in files}
+    for raw in files:
+        for warning in checks[raw.path].warnings:
+            progress(f"WARN   {warning}")
+    problems = [problem for raw in files for problem in checks[raw.path].problems]
     if problems:
-        raise PipelineError("raw files do not follow the contract: " + "; ".join(problems))
+        raise PipelineError(
+            f"{len(problems)} raw file problem(s), nothing was loaded:\n  - " + "\n  - ".join(problems)
+        )
     loaded: list[LoadedTable] = []
     with warehouse.connect() as conn:
         for index, raw in enumerate(files, start=1):
@@ -106,7 +305,13 @@ def load_all(
                 rows = _load_duckdb(conn, raw)
             else:
                 rows = _load_postgres(conn, raw)
-            loaded.append(LoadedTable(raw.table.name, raw.path, rows))
+            expected = checks[raw.path].data_rows
+            if expected is not None and rows != expected:
+                raise PipelineError(
+                    f"{raw.path.name} has {expected} data rows but {rows} were loaded into "
+                    f"{RAW_SCHEMA}.{raw.table.name}; check its quoting"
+                )
+            loaded.append(LoadedTable(raw.table.name, raw.path, rows, tuple(checks[raw.path].warnings)))
             progress(f"[{index}/{len(files)}] OK loaded {RAW_SCHEMA}.{raw.table.name} from {raw.path.name} ({rows} rows)")
     return loaded
 
@@ -124,7 +329,10 @@ def _load_duckdb(conn: Any, raw: RawFile) -> int:
     reader = (
         f"read_parquet({path})"
         if raw.format == "parquet"
-        else f"read_csv({path}, all_varchar = true, header = true, auto_detect = true)"
+        else (
+            f"read_csv({path}, all_varchar = true, header = true, auto_detect = true, "
+            "delim = ',', quote = '\"', escape = '\"')"
+        )
     )
     target = relation(RAW_SCHEMA, raw.table.name)
     load_name = f"__kpi_load_{raw.table.name}"

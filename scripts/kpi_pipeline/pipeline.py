@@ -1,4 +1,4 @@
-"""The `kpi-pipeline run` steps: load -> build -> data quality -> summary.
+"""The `kpi-pipeline run` steps: load -> build -> quarantine -> data quality -> summary.
 
 Every run that reaches the warehouse appends one row to `ops.pipeline_runs`
 and writes `<output-dir>/run_summary.json`, whatever its outcome.
@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from kpi_pipeline import artifacts, history, loader, summary
+from kpi_pipeline import artifacts, history, loader, quarantine, summary
 from kpi_pipeline.contract import TABLES
 from kpi_pipeline.dbt_step import DbtStepResult, dbt_args, run_dbt
 from kpi_pipeline.errors import EXIT_ERROR, EXIT_FAILURE, EXIT_OK, PipelineError
@@ -50,6 +50,7 @@ class RunState:
     failures: list[dict[str, Any]] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
     quality: dict[str, Any] = field(default_factory=dict)
+    quarantine: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     failed: bool = False
     error: str | None = None
@@ -116,6 +117,7 @@ def load_step(state: RunState) -> None:
         files = loader.discover(config.data_dir)
         loaded = loader.load_all(warehouse, files, out)
         state.loaded = {t.name: t.rows for t in loaded}
+        state.notes.extend(warning for t in loaded for warning in t.warnings)
         record["mode"] = f"bulk load from {config.data_dir}"
         contract_names = {t.name for t in TABLES}
         other_seeds = sorted(
@@ -201,6 +203,41 @@ def built_models(state: RunState) -> set[str]:
     return {r.unique_id for r in state.results if r.resource_type == "model" and r.status == "success"}
 
 
+QUARANTINE_SUMMARY_MODEL = "quarantine_summary"
+
+
+def quarantine_step(state: RunState) -> None:
+    """Count the quarantined rows per raw table and rule; fail the run (exit 1) for every
+    table above var quarantine_threshold. Only when this run built the quarantine.
+    Reported as part of the build step (its timing is in the build's)."""
+    assert state.warehouse is not None
+    built = {r.name for r in state.results if r.resource_type == "model" and r.status == "success"}
+    if QUARANTINE_SUMMARY_MODEL not in built:
+        return
+    report = quarantine.read_report(state.warehouse)
+    if report is None:
+        return
+    state.quarantine = report.as_dict()
+    out("\nquarantine (docs/quarantine.md):")
+    for table in report.tables.values():
+        if table.quarantined_rows:
+            rules = ", ".join(f"{rule} {count:,}" for rule, count in table.rules.items())
+            out(f"  {table.raw_table}: {table.quarantined_rows:,} of {table.raw_rows:,} rows quarantined ({rules})")
+    if not report.total:
+        out("  no row quarantined")
+    for table in report.above_threshold:
+        state.failures.append(
+            {"kind": "quarantine", "raw_table": table.raw_table, "rejected_rows": table.rejected_rows,
+             "raw_rows": table.raw_rows, "rules": table.rules, "examples": table.examples,
+             "text": table.describe_failure()}
+        )
+    if report.above_threshold:
+        state.failed = True
+        for record in state.steps:
+            if record["name"] == "build":
+                record["status"] = "failed"
+
+
 def quality_step(state: RunState) -> None:
     from kpi_pipeline.quality import run_quality
 
@@ -276,7 +313,8 @@ def build_summary(state: RunState, finished_at: dt.datetime) -> dict[str, Any]:
         "failures": state.failures,
         "notes": state.notes,
         "error": state.error,
-        "quarantined_rows": 0,
+        "quarantined_rows": int(state.quarantine.get("total_quarantined_rows", 0)),
+        "quarantine": state.quarantine,
         "run_results": str(config.target_path / "run_results.json"),
     }
 
@@ -303,7 +341,7 @@ def record_history(state: RunState, data: dict[str, Any], finished_at: dt.dateti
             tests_failed=tests.get("failed", 0) + tests.get("errored", 0),
             expectations_passed=int(quality.get("passed", 0) or 0),
             expectations_failed=int(quality.get("failed", 0) or 0),
-            quarantined_rows=0,
+            quarantined_rows=int(state.quarantine.get("total_quarantined_rows", 0)),
             data_dir=str(state.config.data_dir) if state.config.data_dir else None,
             message=state.error or ("; ".join(f["text"] for f in state.failures[:5]) or None),
         ),
@@ -331,6 +369,7 @@ def run(config: RunConfig) -> int:
             load_step(state)
             if not state.failed:
                 build_step(state)
+                quarantine_step(state)
                 quality_step(state)
         except PipelineError as exc:
             state.error = str(exc)

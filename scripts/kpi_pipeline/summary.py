@@ -79,6 +79,22 @@ def render(summary: dict[str, Any]) -> str:
         )
         if quality.get("data_docs"):
             lines.append(_row("data docs", quality["data_docs"]))
+    quarantined = (summary.get("quarantine") or {}).get("tables") or {}
+    if quarantined:
+        lines.append("-" * 72)
+        total = summary.get("quarantined_rows", 0)
+        threshold = (summary.get("quarantine") or {}).get("threshold")
+        lines.append(
+            f"  quarantined rows: {total:,} (threshold {threshold:.2%} of a table)"
+            if isinstance(threshold, (int, float)) else f"  quarantined rows: {total:,}"
+        )
+        for name, table in quarantined.items():
+            if not table.get("quarantined_rows"):
+                continue
+            flag = "  ABOVE THRESHOLD" if table.get("above_threshold") else ""
+            lines.append(_row(f"  {name}", f"{table['quarantined_rows']:>10,} of {table['raw_rows']:,}{flag}"))
+            for rule, count in (table.get("rules") or {}).items():
+                lines.append(_row(f"    {rule}", f"{count:>10,}"))
     rows = summary.get("row_counts") or {}
     if rows:
         lines.append("-" * 72)

@@ -161,19 +161,22 @@ def test_a_stale_lock_is_reported_and_cleared(data_dir_run: Run) -> None:
 
 def test_a_failed_expectation_exits_1_and_names_it(tmp_path: Path) -> None:
     data = copy_demo_csvs(tmp_path / "data")
-    path = data / "crm_opportunities.csv"
+    path = data / "finance_costs.csv"
     with path.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
-    rows[0]["amount"] = "-1234.5"  # dbt has no range test on deal amounts; the mart expectation catches it
+    # a negative cost row is valid raw data (a credit note), so it passes the quarantine;
+    # a month whose sales costs end up negative is caught by the mart expectation
+    row = next(r for r in rows if r["department"] == "sales")
+    row["amount"] = "-99999999"
     with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    run = run_pipeline(tmp_path, "--data-dir", str(data), "--select", "+fct_opportunities")
+    run = run_pipeline(tmp_path, "--data-dir", str(data), "--select", "+kpi_cac")
     assert run.code == 1, run.stdout[-3000:] + run.stderr[-3000:]
     assert "Traceback" not in run.stderr
     failed = [line for line in run.stderr.splitlines() if "FAILED expectation" in line]
-    assert any("fct_opportunities" in line and "amount" in line and "-1234.5" in line for line in failed), run.stderr
+    assert any("kpi_cac" in line and "sales_costs" in line for line in failed), run.stderr
     summary = run.summary
     assert summary["status"] == "failed" and summary["expectations"]["failed"] >= 1
     with duckdb.connect(str(run.db), read_only=True) as conn:

@@ -2,7 +2,9 @@ with
 
 source as (
 
-    select * from {{ ref('ads_campaigns') }}
+    -- clean rows only; rows that break a contract rule are in quarantine (docs/quarantine.md)
+    select * from {{ ref('chk_ads_campaigns') }}
+    where dq_rule is null
 
 ),
 

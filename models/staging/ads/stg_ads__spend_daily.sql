@@ -2,7 +2,9 @@ with
 
 source as (
 
-    select * from {{ ref('ads_spend_daily') }}
+    -- clean rows only; rows that break a contract rule are in quarantine (docs/quarantine.md)
+    select * from {{ ref('chk_ads_spend_daily') }}
+    where dq_rule is null
 
 ),
 

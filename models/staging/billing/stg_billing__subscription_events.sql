@@ -2,7 +2,9 @@ with
 
 source as (
 
-    select * from {{ ref('billing_subscription_events') }}
+    -- clean rows only; rows that break a contract rule are in quarantine (docs/quarantine.md)
+    select * from {{ ref('chk_billing_subscription_events') }}
+    where dq_rule is null
 
 ),
 

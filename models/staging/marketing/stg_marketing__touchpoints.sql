@@ -2,7 +2,9 @@ with
 
 source as (
 
-    select * from {{ ref('mkt_touchpoints') }}
+    -- clean rows only; rows that break a contract rule are in quarantine (docs/quarantine.md)
+    select * from {{ ref('chk_mkt_touchpoints') }}
+    where dq_rule is null
 
 ),
 

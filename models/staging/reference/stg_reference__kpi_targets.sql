@@ -2,7 +2,9 @@ with
 
 source as (
 
-    select * from {{ ref('ref_kpi_targets') }}
+    -- clean rows only; rows that break a contract rule are in quarantine (docs/quarantine.md)
+    select * from {{ ref('chk_ref_kpi_targets') }}
+    where dq_rule is null
 
 ),
 

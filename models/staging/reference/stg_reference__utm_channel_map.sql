@@ -2,7 +2,9 @@ with
 
 source as (
 
-    select * from {{ ref('ref_utm_channel_map') }}
+    -- clean rows only; rows that break a contract rule are in quarantine (docs/quarantine.md)
+    select * from {{ ref('chk_ref_utm_channel_map') }}
+    where dq_rule is null
 
 ),
 

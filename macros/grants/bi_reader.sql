@@ -1,0 +1,77 @@
+{#-
+    Read-only access for BI tools (PostgreSQL; DuckDB has no roles or grants,
+    so every macro here is a no-op there).
+
+    bi_role(): the name of the read-only role, env var KPI_BI_ROLE, default
+    bi_reader. The marts folder grants it SELECT through dbt's `grants` config
+    (dbt_project.yml); nothing else in the warehouse is granted to it.
+
+    create_bi_reader_role() (on-run-start): creates the role when it does not
+    exist yet, as a NOLOGIN group role: people and BI service accounts log in
+    as their own users and are made members of it
+    (`grant bi_reader to looker_svc`). Needs CREATEROLE the first time only.
+
+    grant_bi_reader_schema_usage() (on-run-end): USAGE on every schema that
+    holds a model with a select grant (the marts schema), so the granted
+    tables are reachable. Only schemas that exist are granted (a run of a
+    subset may not have created them yet).
+-#}
+{% macro bi_role() -%}
+    {{ return(env_var('KPI_BI_ROLE', 'bi_reader')) }}
+{%- endmacro %}
+
+
+{% macro create_bi_reader_role() -%}
+    {{ return(adapter.dispatch('create_bi_reader_role')()) }}
+{%- endmacro %}
+
+{% macro default__create_bi_reader_role() -%}
+    select 1 as no_op
+{%- endmacro %}
+
+{% macro postgres__create_bi_reader_role() -%}
+    do $bi_role$
+    begin
+        if not exists (select 1 from pg_catalog.pg_roles where rolname = '{{ bi_role() }}') then
+            create role {{ adapter.quote(bi_role()) }} nologin;
+        end if;
+    end
+    $bi_role$
+{%- endmacro %}
+
+
+{% macro grant_bi_reader_schema_usage() -%}
+    {{ return(adapter.dispatch('grant_bi_reader_schema_usage')()) }}
+{%- endmacro %}
+
+{% macro default__grant_bi_reader_schema_usage() -%}
+    select 1 as no_op
+{%- endmacro %}
+
+{% macro postgres__grant_bi_reader_schema_usage() -%}
+    {%- set schemas = [] -%}
+    {%- if execute -%}
+        {%- for node in graph.nodes.values() -%}
+            {%- if node.resource_type == 'model' and bi_role() in (node.config.grants or {}).get('select', []) -%}
+                {%- do schemas.append(node.schema) if node.schema not in schemas -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if schemas -%}
+        do $bi_usage$
+        declare
+            schema_name text;
+        begin
+            foreach schema_name in array array[
+                {%- for schema in schemas %}'{{ schema }}'{{ ', ' if not loop.last }}{% endfor -%}
+            ]::text[] loop
+                if exists (select 1 from pg_catalog.pg_namespace where nspname = schema_name) then
+                    execute format('grant usage on schema %I to %I', schema_name, '{{ bi_role() }}');
+                end if;
+            end loop;
+        end
+        $bi_usage$
+    {%- else -%}
+        select 1 as no_op
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,559 @@
+{#-
+    The quarantine checks, generated from the raw data contract (raw_contract(),
+    rendered from scripts/kpi_pipeline/contract.py). See docs/quarantine.md.
+
+    Two models per raw table, each one line:
+      - base_<source>__<entity> (staging/<source>/base/, view), the only reader
+        of the raw table: {{ quarantine_row_checks('<raw table>') }}. Every raw
+        row, its raw text columns unchanged, and the first single-table rule it
+        breaks (dq_rule, dq_column, dq_message; null when it breaks none).
+      - chk_<raw table> (quarantine/checks/, table):
+        {{ quarantine_cross_checks('<raw table>') }}. The same rows, plus the
+        rules that need another table: foreign keys and FX rates.
+    The staging model selects `where dq_rule is null`; quarantined_rows unions
+    the others. Rule precedence (the first broken rule wins): null_key,
+    missing_value, unparseable_value, value_not_accepted, negative_value /
+    below_minimum, implausible_amount, date_out_of_order, event_after_as_of,
+    duplicate_row / duplicate_key, <column>_backwards, then the cross-table
+    rules unknown_reference / quarantined_reference / reference_after_as_of and
+    no_fx_rate.
+-#}
+
+{#- Rules that hold a row back rather than reject it: rows dated after an
+    explicit as-of date (time travel) and rows that reference them. They are
+    quarantined and reported, but do not count towards quarantine_threshold. -#}
+{% macro quarantine_held_back_rules() -%}
+    {{ return(['event_after_as_of', 'reference_after_as_of']) }}
+{%- endmacro %}
+
+
+{#- contract_value(column): the typed, normalised value of a raw contract
+    column, exactly as the staging models compute it. -#}
+{% macro contract_value(column, relation_alias=none) -%}
+    {%- set name = (relation_alias ~ '.' if relation_alias else '') ~ column.name -%}
+    {%- set logical_type = column.logical_type -%}
+    {%- if logical_type == 'date' -%}
+        {{ to_date(name) }}
+    {%- elif logical_type == 'timestamp' -%}
+        {{ to_utc_timestamp(name) }}
+    {%- elif logical_type == 'decimal' -%}
+        {{ to_decimal(name, 18, 4) }}
+    {%- elif logical_type == 'integer' -%}
+        {{ to_integer(name) }}
+    {%- elif logical_type == 'boolean' -%}
+        {{ to_boolean(name) }}
+    {%- elif column.normalize == 'lower' -%}
+        {{ clean_enum(name) }}
+    {%- elif column.normalize == 'upper' -%}
+        {{ clean_code(name) }}
+    {%- else -%}
+        {{ clean_string(name) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- quarantine_text(expression): a raw value quoted for a message, at most 80 characters. -#}
+{% macro quarantine_text(expression) -%}
+    '''' || coalesce(left({{ expression }}, 80), '') || ''''
+{%- endmacro %}
+
+
+{#- raw_row_json(columns): the raw row as JSON text, columns in contract order. -#}
+{% macro raw_row_json(columns) -%}
+    {{ return(adapter.dispatch('raw_row_json')(columns)) }}
+{%- endmacro %}
+
+{% macro default__raw_row_json(columns) -%}
+    cast(json_object(
+        {%- for column in columns %}
+        '{{ column.name }}', {{ column.name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    ) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{% macro postgres__raw_row_json(columns) -%}
+    cast(json_build_object(
+        {%- for column in columns %}
+        '{{ column.name }}', {{ column.name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    ) as text)
+{%- endmacro %}
+
+
+{#- quarantine_row_key(table): the primary key of a raw row as text,
+    'lead_id=L-00001' or 'rep_id=R-1, valid_from=2025-01-01'. -#}
+{% macro quarantine_row_key(table) -%}
+    {%- for key in table.primary_key -%}
+        '{{ key }}=' || coalesce(trim({{ key }}), '')
+        {%- if not loop.last %} || ', ' || {% endif -%}
+    {%- endfor -%}
+{%- endmacro %}
+
+
+{#- quarantine_single_row_checks(table): the single-row rules of a table, in
+    precedence order, each {rule, column, condition, message} (SQL snippets
+    over the raw text columns). -#}
+{% macro quarantine_single_row_checks(table) -%}
+    {%- set checks = [] -%}
+    {%- set by_name = {} -%}
+    {%- for column in table.columns -%}
+        {%- do by_name.update({column.name: column}) -%}
+    {%- endfor -%}
+
+    {%- for column in table.columns if column.get('key') -%}
+        {%- do checks.append({
+            'rule': 'null_key', 'column': column.name,
+            'condition': clean_string(column.name) ~ ' is null',
+            'message': "'primary key column " ~ column.name ~ " is empty'",
+        }) -%}
+    {%- endfor -%}
+
+    {%- for column in table.columns if column.required and not column.get('key') -%}
+        {%- do checks.append({
+            'rule': 'missing_value', 'column': column.name,
+            'condition': clean_string(column.name) ~ ' is null',
+            'message': "'required column " ~ column.name ~ " is empty'",
+        }) -%}
+    {%- endfor -%}
+
+    {%- set formats = {
+        'date': 'a date (YYYY-MM-DD)',
+        'timestamp': 'an ISO 8601 timestamp',
+        'decimal': 'a decimal number (digits and one dot, no thousands separators, at most 14 integer digits)',
+        'integer': 'a whole number',
+        'boolean': 'a boolean (true/false)',
+    } -%}
+    {%- for column in table.columns if column.logical_type in formats -%}
+        {%- do checks.append({
+            'rule': 'unparseable_value', 'column': column.name,
+            'condition': clean_string(column.name) ~ ' is not null and ' ~ contract_value(column) ~ ' is null',
+            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string(column.name))
+                ~ " || ' is not " ~ formats[column.logical_type] ~ "'",
+        }) -%}
+    {%- endfor -%}
+
+    {%- for column in table.columns if column.get('enum') -%}
+        {%- do checks.append({
+            'rule': 'value_not_accepted', 'column': column.name,
+            'condition': contract_value(column) ~ " not in ('" ~ column.enum | join("', '") ~ "')",
+            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string(column.name))
+                ~ " || ' is not one of " ~ column.enum | join(', ') ~ "'",
+        }) -%}
+    {%- endfor -%}
+
+    {%- for column in table.columns if column.get('min_value') is not none -%}
+        {%- set inclusive = column.get('min_inclusive', true) -%}
+        {%- set minimum = column.min_value | int if column.min_value == column.min_value | int else column.min_value -%}
+        {%- do checks.append({
+            'rule': 'negative_value' if (minimum == 0 and inclusive) else 'below_minimum',
+            'column': column.name,
+            'condition': contract_value(column) ~ (' < ' if inclusive else ' <= ') ~ minimum,
+            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string(column.name))
+                ~ " || ' must be " ~ ('>=' if inclusive else '>') ~ " " ~ minimum ~ "'",
+        }) -%}
+    {%- endfor -%}
+
+    {%- for column in table.columns if column.get('money_in') -%}
+        {%- do checks.append({
+            'rule': 'implausible_amount', 'column': column.name,
+            'condition': 'abs(' ~ contract_value(column) ~ ') > ' ~ var('max_plausible_amount', 1000000000),
+            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string(column.name))
+                ~ " || ' is larger than max_plausible_amount " ~ var('max_plausible_amount', 1000000000)
+                ~ " (in its own currency)'",
+        }) -%}
+    {%- endfor -%}
+
+    {%- for column in table.columns if column.get('not_before') -%}
+        {%- set other = by_name[column.not_before] -%}
+        {%- if column.logical_type == other.logical_type -%}
+            {%- set this_value, other_value = contract_value(column), contract_value(other) -%}
+        {%- else -%}
+            {%- set this_value = 'cast(' ~ contract_value(column) ~ ' as date)' -%}
+            {%- set other_value = 'cast(' ~ contract_value(other) ~ ' as date)' -%}
+        {%- endif -%}
+        {%- do checks.append({
+            'rule': 'date_out_of_order', 'column': column.name,
+            'condition': this_value ~ ' < ' ~ other_value,
+            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string(column.name))
+                ~ " || ' is before " ~ other.name ~ " ' || " ~ quarantine_text(clean_string(other.name)),
+        }) -%}
+    {%- endfor -%}
+
+    {%- if table.get('event_column') and var('as_of_date') is not none -%}
+        {%- set column = by_name[table.event_column] -%}
+        {%- do checks.append({
+            'rule': 'event_after_as_of', 'column': column.name,
+            'condition': 'cast(' ~ contract_value(column) ~ " as date) > cast('" ~ var('as_of_date') ~ "' as date)",
+            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string(column.name))
+                ~ " || ' is after the as-of date " ~ var('as_of_date') ~ " (held back)'",
+        }) -%}
+    {%- endif -%}
+
+    {{ return(checks) }}
+{%- endmacro %}
+
+
+{#- quarantine_verdict(checks, prefix): three select-list items, dq_rule,
+    dq_column and dq_message, of the first check whose condition holds. -#}
+{% macro quarantine_verdict(checks) -%}
+    case
+        {%- for check in checks %}
+            when {{ check.condition }} then '{{ check.rule }}'
+        {%- endfor %}
+    end as dq_rule,
+    case
+        {%- for check in checks %}
+            when {{ check.condition }} then '{{ check.column }}'
+        {%- endfor %}
+    end as dq_column,
+    case
+        {%- for check in checks %}
+            when {{ check.condition }} then {{ check.message }}
+        {%- endfor %}
+    end as dq_message
+{%- endmacro %}
+
+
+{#- quarantine_row_checks(raw_table): the body of a base model (see the top). -#}
+{% macro quarantine_row_checks(raw_table) -%}
+    {%- set table = raw_contract_table(raw_table) -%}
+    {%- set columns = table.columns -%}
+    {%- set names = columns | map(attribute='name') | list -%}
+    {%- set keys = [] -%}
+    {%- for column in columns if column.get('key') -%}
+        {%- do keys.append(contract_value(column)) -%}
+    {%- endfor -%}
+    {%- set checks = quarantine_single_row_checks(table) %}
+
+with
+
+source as (
+
+    select * from {{ ref(raw_table) }}
+
+),
+
+single_row_checks as (
+
+    select
+        {%- for name in names %}
+        {{ name }},
+        {%- endfor %}
+        {{ quarantine_row_key(table) }} as dq_row_key,
+        {{ raw_row_json(columns) }} as dq_raw_row,
+        {{ quarantine_verdict(checks) | indent(8) }}
+    from source
+
+),
+
+-- duplicates among the rows that pass the single-row rules: the first row by
+-- all raw columns keeps the key, so the winner does not depend on load order;
+-- an exact copy of it is duplicate_row, any other row with the key duplicate_key
+duplicates_ranked as (
+
+    select
+        single_row_checks.*,
+        row_number() over (
+            partition by dq_rule is null, {{ keys | join(', ') }}
+            order by {{ names | join(', ') }}
+        ) as dq_key_rank,
+        dense_rank() over (
+            partition by dq_rule is null, {{ keys | join(', ') }}
+            order by {{ names | join(', ') }}
+        ) as dq_content_rank,
+        count(*) over (partition by dq_rule is null, {{ keys | join(', ') }}) as dq_key_rows
+    from single_row_checks
+
+),
+
+deduplicated as (
+
+    select
+        {%- for name in names %}
+        {{ name }},
+        {%- endfor %}
+        dq_row_key,
+        dq_raw_row,
+        case
+            when dq_rule is not null then dq_rule
+            when dq_key_rank > 1 and dq_content_rank = 1 then 'duplicate_row'
+            when dq_key_rank > 1 then 'duplicate_key'
+        end as dq_rule,
+        case
+            when dq_rule is not null then dq_column
+            when dq_key_rank > 1 then '{{ table.primary_key | join(", ") }}'
+        end as dq_column,
+        case
+            when dq_rule is not null then dq_message
+            when dq_key_rank > 1 and dq_content_rank = 1
+                then 'exact copy of another row (copy ' || cast(dq_key_rank as {{ dbt.type_string() }})
+                || '); the first copy is kept'
+            when dq_key_rank > 1
+                then dq_row_key || ' occurs in ' || cast(dq_key_rows as {{ dbt.type_string() }})
+                || ' rows; the first by all columns is kept'
+        end as dq_message
+    from duplicates_ranked
+
+),
+{%- if table.get('progression') %}
+    {%- set prog = table.progression %}
+    {%- set by_name = {} %}
+    {%- for column in columns %}{% do by_name.update({column.name: column}) %}{% endfor %}
+    {%- set value = contract_value(by_name[prog.column]) %}
+
+-- {{ prog.column }} must not go back in {{ prog.ordered | join(' -> ') }} unless one of
+-- {{ prog.resets | join(', ') }} comes in between (e.g. a re-opened deal)
+progression as (
+
+    select
+        deduplicated.*,
+        {{ value }} as dq_value,
+        lag({{ value }}) over (
+            partition by dq_rule is null, {{ contract_value(by_name[prog.partition_by]) }}
+            order by {{ contract_value(by_name[prog.order_by]) }}, {{ contract_value(by_name[prog.tie_breaker]) }}
+        ) as dq_previous_value
+    from deduplicated
+
+),
+
+progression_ranked as (
+
+    select
+        progression.*,
+        case dq_value
+            {%- for item in prog.ordered %}
+            when '{{ item }}' then {{ loop.index }}
+            {%- endfor %}
+        end as dq_rank,
+        case dq_previous_value
+            {%- for item in prog.ordered %}
+            when '{{ item }}' then {{ loop.index }}
+            {%- endfor %}
+        end as dq_previous_rank
+    from progression
+
+),
+
+final as (
+
+    select
+        {%- for name in names %}
+        {{ name }},
+        {%- endfor %}
+        dq_row_key,
+        dq_raw_row,
+        case
+            when dq_rule is not null then dq_rule
+            when dq_rank < dq_previous_rank then '{{ prog.column }}_backwards'
+        end as dq_rule,
+        case
+            when dq_rule is not null then dq_column
+            when dq_rank < dq_previous_rank then '{{ prog.column }}'
+        end as dq_column,
+        case
+            when dq_rule is not null then dq_message
+            when dq_rank < dq_previous_rank
+                then '{{ prog.column }} goes back from ' || dq_previous_value || ' to ' || dq_value
+                || ' for {{ prog.partition_by }} ' || {{ quarantine_text(clean_string(prog.partition_by)) }}
+        end as dq_message
+    from progression_ranked
+
+)
+{%- else %}
+
+final as (
+
+    select * from deduplicated
+
+)
+{%- endif %}
+
+select * from final
+{%- endmacro %}
+
+
+{#- quarantine_cross_checks(raw_table): the body of a chk_ model (see the top):
+    the base rows plus foreign keys (against the parent's chk_ model, so a row
+    whose parent is quarantined is quarantined too) and FX rates (against the
+    clean FX rates, the way int_fx_rates_daily converts). -#}
+{% macro quarantine_cross_checks(raw_table) -%}
+    {%- set table = raw_contract_table(raw_table) -%}
+    {%- set columns = table.columns -%}
+    {%- set names = columns | map(attribute='name') | list -%}
+    {%- set by_name = {} -%}
+    {%- for column in columns %}{% do by_name.update({column.name: column}) %}{% endfor -%}
+    {%- set base_model = 'base_' ~ table.staging_model[4:] -%}
+    {%- set foreign_keys = columns | selectattr('references', 'defined') | list -%}
+    {%- set fx_columns = columns | selectattr('fx_date', 'defined') | list -%}
+    {%- set held_back = quarantine_held_back_rules() -%}
+    {%- set checks = [] %}
+
+with
+
+base as (
+
+    select * from {{ ref(base_model) }}
+
+),
+{%- for column in foreign_keys %}
+    {%- set parent_table, parent_column = column.references.split('.') %}
+    {%- set parent = raw_contract_table(parent_table) %}
+    {%- set parent_key = (parent.columns | selectattr('name', 'equalto', parent_column) | first) %}
+
+parent_{{ column.name }} as (
+
+    select
+        {{ contract_value(parent_key) }} as parent_key,
+        max(case when dq_rule is null then 1 else 0 end) as has_clean_row,
+        max(case when dq_rule in ('{{ held_back | join("', '") }}') then 1 else 0 end) as is_held_back
+    from {{ ref('chk_' ~ parent_table) }}
+    group by {{ contract_value(parent_key) }}
+
+),
+    {%- set alias = 'parent_' ~ column.name %}
+    {%- set value = contract_value(column, 'base') %}
+    {%- do checks.append({
+        'join': 'left join ' ~ alias ~ ' on ' ~ value ~ ' = ' ~ alias ~ '.parent_key',
+        'rules': [
+            {'rule': 'unknown_reference', 'column': column.name,
+             'condition': value ~ ' is not null and ' ~ alias ~ '.parent_key is null',
+             'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(value) ~ " || ' is not in " ~ column.references ~ "'"},
+            {'rule': 'reference_after_as_of', 'column': column.name,
+             'condition': alias ~ '.has_clean_row = 0 and ' ~ alias ~ '.is_held_back = 1',
+             'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(value) ~ " || ' is held back in "
+                ~ parent_table ~ " (dated after the as-of date)'"},
+            {'rule': 'quarantined_reference', 'column': column.name,
+             'condition': alias ~ '.has_clean_row = 0',
+             'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(value) ~ " || ' is quarantined in "
+                ~ parent_table ~ " (see quarantine.quarantined_rows)'"},
+        ],
+    }) %}
+{%- endfor %}
+{%- if fx_columns %}
+    {%- set pivot = "'" ~ (var('fx_pivot_currency', 'USD') | upper) ~ "'" %}
+
+-- the first day each currency converts to the reporting currency: directly
+-- (a quote either way) or through the pivot currency, as int_fx_rates_daily does
+fx_quotes as (
+
+    select
+        rate_date,
+        from_currency as currency,
+        to_currency as anchor_currency
+    from {{ ref('stg_finance__fx_rates') }}
+    where rate > 0 and from_currency <> to_currency
+
+    union all
+
+    select
+        rate_date,
+        to_currency as currency,
+        from_currency as anchor_currency
+    from {{ ref('stg_finance__fx_rates') }}
+    where rate > 0 and from_currency <> to_currency
+
+),
+
+fx_anchor_starts as (
+
+    select
+        currency,
+        anchor_currency,
+        min(rate_date) as first_rate_date
+    from fx_quotes
+    where anchor_currency in ({{ reporting_currency() }}, {{ pivot }})
+    group by currency, anchor_currency
+
+),
+
+fx_paths as (
+
+    select
+        currency,
+        first_rate_date
+    from fx_anchor_starts
+    where anchor_currency = {{ reporting_currency() }}
+
+    union all
+
+    select
+        currency_to_pivot.currency,
+        greatest(currency_to_pivot.first_rate_date, reporting_to_pivot.first_rate_date) as first_rate_date
+    from fx_anchor_starts as currency_to_pivot
+    inner join fx_anchor_starts as reporting_to_pivot
+        on
+            reporting_to_pivot.currency = {{ reporting_currency() }}
+            and reporting_to_pivot.anchor_currency = {{ pivot }}
+    where currency_to_pivot.anchor_currency = {{ pivot }}
+
+),
+
+fx_starts as (
+
+    select
+        currency,
+        min(first_rate_date) as first_rate_date
+    from fx_paths
+    group by currency
+
+),
+    {%- for column in fx_columns %}
+        {%- set alias = 'fx_' ~ column.name %}
+        {%- set value = contract_value(column, 'base') %}
+        {%- set fx_day = 'cast(' ~ contract_value(by_name[column.fx_date], 'base') ~ ' as date)' %}
+        {%- do checks.append({
+            'join': 'left join fx_starts as ' ~ alias ~ ' on ' ~ value ~ ' = ' ~ alias ~ '.currency',
+            'rules': [
+                {'rule': 'no_fx_rate', 'column': column.name,
+                 'condition': value ~ ' <> ' ~ reporting_currency() ~ ' and (' ~ alias ~ '.first_rate_date is null or '
+                    ~ fx_day ~ ' < ' ~ alias ~ '.first_rate_date)',
+                 'message': "'no FX rate from ' || " ~ quarantine_text(value) ~ " || ' to " ~ reporting_currency() | replace("'", "")
+                    ~ " on or before " ~ column.fx_date ~ " ' || " ~ quarantine_text(clean_string('base.' ~ column.fx_date))},
+            ],
+        }) %}
+    {%- endfor %}
+{%- endif %}
+{%- set rules = [] %}
+{%- for check in checks %}{% for rule in check.rules %}{% do rules.append(rule) %}{% endfor %}{% endfor %}
+
+final as (
+
+    select
+        {%- for name in names %}
+        base.{{ name }},
+        {%- endfor %}
+        base.dq_row_key,
+        {%- if rules %}
+        case
+            when base.dq_rule is not null then base.dq_rule
+            {%- for rule in rules %}
+            when {{ rule.condition }} then '{{ rule.rule }}'
+            {%- endfor %}
+        end as dq_rule,
+        case
+            when base.dq_rule is not null then base.dq_column
+            {%- for rule in rules %}
+            when {{ rule.condition }} then '{{ rule.column }}'
+            {%- endfor %}
+        end as dq_column,
+        case
+            when base.dq_rule is not null then base.dq_message
+            {%- for rule in rules %}
+            when {{ rule.condition }} then {{ rule.message }}
+            {%- endfor %}
+        end as dq_message,
+        {%- else %}
+        base.dq_rule,
+        base.dq_column,
+        base.dq_message,
+        {%- endif %}
+        base.dq_raw_row
+    from base
+    {%- for check in checks %}
+    {{ check.join }}
+    {%- endfor %}
+
+)
+
+select * from final
+{%- endmacro %}
