@@ -27,4 +27,24 @@ if [ ! -f "$STAMP" ]; then
         || { echo "setup: install failed" >&2; exit 2; }
     touch "$STAMP"
 fi
+# PostgreSQL server binaries for the `pg` target's tests (tests/python/test_postgres.py
+# starts a throwaway cluster from them; the system service is never started).
+if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null; then
+        echo "setup: installing PostgreSQL (server binaries only, service not started)" >&2
+        SUDO=""
+        [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && SUDO="sudo"
+        # policy-rc.d exit 101: the package must not start its service
+        POLICY=/usr/sbin/policy-rc.d
+        ADDED_POLICY=""
+        if [ -z "$SUDO" ] && [ -w /usr/sbin ] && [ ! -e "$POLICY" ]; then
+            printf '#!/bin/sh\nexit 101\n' >"$POLICY" && chmod +x "$POLICY" && ADDED_POLICY=1
+        fi
+        { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null; } \
+            || echo "setup: warning: could not install PostgreSQL; the PostgreSQL tests will be skipped" >&2
+        [ -n "$ADDED_POLICY" ] && rm -f "$POLICY"
+    else
+        echo "setup: warning: PostgreSQL not found and no apt-get; install it to run the PostgreSQL tests" >&2
+    fi
+fi
 mkdir -p warehouse
