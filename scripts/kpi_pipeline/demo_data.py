@@ -46,14 +46,18 @@ seed and scale give byte-identical files.
 everything derived from leads; money in spend and finance costs is multiplied
 too so unit economics (CPL, CAC) stay comparable. Reference tables (channels,
 utm map, campaigns, ads, reps, teams, FX) keep their size.
+``--leads N``: exactly N leads (sets the scale to N / 3000: ``--leads 1000000``
+is ~5.2M touchpoints, ``--leads 2000000`` ~10M).
 ``--end-date``: last day of data. ``--out``: output folder.
-``--format``: csv (default) or parquet (needs pyarrow; all columns as text).
+``--format``: csv (default) or parquet (needs pyarrow; all columns as text,
+written in row groups of ``--row-group-size`` rows, default 100,000).
 
 Scaling: leads are generated one at a time from a per-lead RNG
 (``Random(f"{seed}:lead:{i}")``) and their rows (touchpoints, status history,
 opportunity, stages, customer, subscription events) are streamed straight to
-the open CSV writers; only small monthly aggregates are kept in memory (for
-commissions and targets). Lead creation times come from a monotone inverse
+the open CSV writers (or buffered per row group for the Parquet writers); only
+small monthly aggregates are kept in memory (for commissions and targets), so
+memory stays flat (~100 MiB for Parquet) whatever the scale. Lead creation times come from a monotone inverse
 CDF over daily weights, so lead ids are in creation order without sorting.
 """
 
@@ -69,8 +73,9 @@ import sys
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
-from typing import IO, Iterable, Sequence
+from functools import cached_property, lru_cache
+from itertools import accumulate
+from typing import IO, Any, Iterable, Sequence
 
 try:  # imported as the package module
     from kpi_pipeline.contract import TABLES, TABLES_BY_NAME
@@ -122,7 +127,16 @@ def money(x: float) -> str:
     return f"{x:.2f}"
 
 
+@lru_cache(maxsize=None)
+def _cum_weights(weights: tuple[float, ...]) -> list[float]:
+    return list(accumulate(weights))
+
+
 def pick(rng: random.Random, items: Sequence, weights: Sequence[float]):
+    # random.choices(weights=w) accumulates w on every call; passing the same
+    # cumulative weights (cached for the constant tuples) draws the same item.
+    if type(weights) is tuple:
+        return rng.choices(items, cum_weights=_cum_weights(weights), k=1)[0]
     return rng.choices(items, weights=weights, k=1)[0]
 
 
@@ -219,22 +233,30 @@ class Calendar:
     start: date
     end: date
 
-    @property
+    @cached_property
     def start_day(self) -> int:
         return day_no(self.start)
 
-    @property
+    @cached_property
     def end_day(self) -> int:
         return day_no(self.end)
 
-    @property
+    @cached_property
     def end_ts(self) -> int:
         """Last second of the end date (inclusive)."""
         return (self.end_day + 1) * DAY - 1
 
+    @cached_property
+    def _month_index_cache(self) -> dict[int, int]:
+        return {}
+
     def month_index(self, dn: int) -> int:
-        d = EPOCH + timedelta(days=dn)
-        return (d.year - self.start.year) * 12 + d.month - self.start.month
+        cache = self._month_index_cache
+        m = cache.get(dn)
+        if m is None:
+            d = EPOCH + timedelta(days=dn)
+            m = cache[dn] = (d.year - self.start.year) * 12 + d.month - self.start.month
+        return m
 
     def month_start(self, m: int) -> date:
         return add_months(self.start, m)
@@ -484,23 +506,33 @@ def build_fx(cal: Calendar, seed: int) -> Fx:
 # --------------------------------------------------------------------------
 # Output
 # --------------------------------------------------------------------------
+def _text(value: object) -> str:
+    """A value as the csv module writes it (None -> '', anything else -> str)."""
+    if type(value) is str:
+        return value  # type: ignore[return-value]
+    return "" if value is None else str(value)
+
+
 class Sink:
-    """One open csv.DictWriter per contract table; rows are streamed."""
+    """One open csv.writer per contract table; rows are streamed to disk."""
 
     def __init__(self, out_dir: str) -> None:
         os.makedirs(out_dir, exist_ok=True)
         self.out_dir = out_dir
         self.files: dict[str, IO[str]] = {}
-        self.writers: dict[str, csv.DictWriter] = {}
+        self.writers: dict[str, Any] = {}
+        self.columns: dict[str, list[str]] = {}
         self.counts: dict[str, int] = {}
         for t in TABLES:
             f = open(os.path.join(out_dir, f"{t.name}.csv"), "w", newline="", encoding="utf-8")
-            w = csv.DictWriter(f, fieldnames=t.column_names, lineterminator="\n", extrasaction="raise")
-            w.writeheader()
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(t.column_names)
             self.files[t.name], self.writers[t.name], self.counts[t.name] = f, w, 0
+            self.columns[t.name] = t.column_names
 
     def write(self, table: str, row: dict) -> None:
-        self.writers[table].writerow(row)
+        get = row.get
+        self.writers[table].writerow([get(c, "") for c in self.columns[table]])
         self.counts[table] += 1
 
     def write_many(self, table: str, rows: Iterable[dict]) -> None:
@@ -512,6 +544,54 @@ class Sink:
             self.files[t.name].close()
 
 
+class ParquetSink(Sink):
+    """One pyarrow ParquetWriter per contract table, all columns text like the CSVs.
+
+    Rows are buffered and flushed as one row group every `row_group_size`
+    rows, so memory stays bounded whatever the scale.
+    """
+
+    def __init__(self, out_dir: str, row_group_size: int = 100_000) -> None:
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError as exc:  # pragma: no cover - optional dependency
+            raise SystemExit("--format parquet needs pyarrow installed") from exc
+        os.makedirs(out_dir, exist_ok=True)
+        self.out_dir = out_dir
+        self.row_group_size = row_group_size
+        self._pa = pa
+        self.columns = {t.name: t.column_names for t in TABLES}
+        self.counts = {t.name: 0 for t in TABLES}
+        self.schemas = {t.name: pa.schema([(c, pa.string()) for c in t.column_names]) for t in TABLES}
+        self.buffers: dict[str, list[list[object]]] = {t.name: [] for t in TABLES}
+        self.writers = {t.name: pq.ParquetWriter(os.path.join(out_dir, f"{t.name}.parquet"),
+                                                 self.schemas[t.name], compression="snappy")
+                        for t in TABLES}
+
+    def write(self, table: str, row: dict) -> None:
+        get = row.get
+        buffer = self.buffers[table]
+        buffer.append([get(c, "") for c in self.columns[table]])
+        self.counts[table] += 1
+        if len(buffer) >= self.row_group_size:
+            self._flush(table)
+
+    def _flush(self, table: str) -> None:
+        rows = self.buffers[table]
+        if not rows and self.counts[table] > 0:
+            return
+        columns = list(zip(*rows)) if rows else [() for _ in self.columns[table]]
+        arrays = [self._pa.array([_text(v) for v in values], type=self._pa.string()) for values in columns]
+        self.writers[table].write_table(self._pa.Table.from_arrays(arrays, schema=self.schemas[table]))
+        self.buffers[table] = []
+
+    def close(self) -> None:
+        for t in TABLES:
+            self._flush(t.name)
+            self.writers[t.name].close()
+
+
 class Ids:
     """Sequential zero-padded ids (deterministic because leads are processed in order)."""
 
@@ -521,8 +601,8 @@ class Ids:
         self.n: dict[str, int] = {}
 
     def next(self, prefix: str) -> str:
-        self.n[prefix] = self.n.get(prefix, 0) + 1
-        return f"{prefix}-{self.n[prefix]:0{self.WIDTH[prefix]}d}"
+        n = self.n[prefix] = self.n.get(prefix, 0) + 1
+        return f"{prefix}-{n:0{self.WIDTH[prefix]}d}"
 
 
 @dataclass
@@ -1256,14 +1336,17 @@ def _target_row(ctx: Ctx, rng: random.Random, month: str, kpi: str, dim_type: st
 # --------------------------------------------------------------------------
 # Entry points
 # --------------------------------------------------------------------------
-def generate(out_dir: str, seed: int = 42, scale: float = 1.0, end: date = date(2026, 10, 31)) -> dict[str, int]:
-    """Write every contract table as CSV into out_dir; return row counts per table."""
+def generate(out_dir: str, seed: int = 42, scale: float = 1.0, end: date = date(2026, 10, 31),
+             fmt: str = "csv", n_leads: int | None = None, row_group_size: int = 100_000) -> dict[str, int]:
+    """Write every contract table into out_dir (CSV, or Parquet streamed in row groups);
+    return row counts per table. `n_leads` overrides the lead count implied by `scale`."""
     cal = make_calendar(end)
     campaigns = build_campaigns(cal, seed)
     cum, conf = lead_weights(cal, campaigns)
-    sink = Sink(out_dir)
+    sink = ParquetSink(out_dir, row_group_size) if fmt == "parquet" else Sink(out_dir)
+    leads = n_leads if n_leads is not None else max(1, round(BASE_LEADS * scale))
     ctx = Ctx(seed, scale, cal, build_fx(cal, seed), campaigns, build_reps(cal), sink, Ids(), Agg(MONTHS),
-              max(1, round(BASE_LEADS * scale)), cum, conf)
+              leads, cum, conf)
     try:
         write_reference(ctx)
         write_spend(ctx)
@@ -1276,50 +1359,50 @@ def generate(out_dir: str, seed: int = 42, scale: float = 1.0, end: date = date(
     return dict(sink.counts)
 
 
-def csv_to_parquet(out_dir: str) -> None:
-    """Convert the written CSVs to parquet (all columns as text, like the CSVs)."""
-    try:
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
-        import pyarrow.parquet as pq
-    except ImportError as exc:  # pragma: no cover - optional dependency
-        raise SystemExit("--format parquet needs pyarrow installed") from exc
-    for t in TABLES:
-        path = os.path.join(out_dir, f"{t.name}.csv")
-        types = {c: pa.string() for c in t.column_names}
-        table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
-            column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False))
-        pq.write_table(table, os.path.join(out_dir, f"{t.name}.parquet"))
-        os.remove(path)
-
-
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="Generate the deterministic raw demo data (one file per contract table).")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--scale", type=float, default=1.0, help="multiplies the number of leads (~3000 at 1.0)")
+    p.add_argument("--leads", type=int, default=None,
+                   help="exact number of leads; sets --scale to leads / 3000 (money scales with it)")
     p.add_argument("--out", default="seeds", help="output folder (default: seeds)")
     p.add_argument("--end-date", default="2026-10-31", type=date.fromisoformat,
                    help="last day of data; the data covers the 24 months ending here")
     p.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    p.add_argument("--row-group-size", type=int, default=100_000, help="rows per Parquet row group (default 100000)")
     p.add_argument("--quiet", action="store_true")
     args = p.parse_args(argv)
+    if args.leads is not None:
+        if args.leads <= 0:
+            p.error("--leads must be > 0")
+        args.scale = args.leads / BASE_LEADS
     if args.scale <= 0:
         p.error("--scale must be > 0")
     return args
 
 
+def peak_rss_mb() -> float | None:
+    """Peak resident set size of this process in MiB (None where `resource` is missing)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     t0 = time.perf_counter()
-    counts = generate(args.out, seed=args.seed, scale=args.scale, end=args.end_date)
-    if args.format == "parquet":
-        csv_to_parquet(args.out)
+    counts = generate(args.out, seed=args.seed, scale=args.scale, end=args.end_date, fmt=args.format,
+                      n_leads=args.leads, row_group_size=args.row_group_size)
     if not args.quiet:
         width = max(len(n) for n in counts)
         for name in TABLES_BY_NAME:
-            print(f"{name:<{width}}  {counts[name]:>9,}")
-        print(f"{'total':<{width}}  {sum(counts.values()):>9,}   "
-              f"({time.perf_counter() - t0:.1f}s, seed={args.seed}, scale={args.scale}, out={args.out})")
+            print(f"{name:<{width}}  {counts[name]:>11,}")
+        rss = peak_rss_mb()
+        print(f"{'total':<{width}}  {sum(counts.values()):>11,}   "
+              f"({time.perf_counter() - t0:.1f}s, peak RSS {rss:.0f} MiB, seed={args.seed}, scale={args.scale:g}, "
+              f"format={args.format}, out={args.out})")
     return 0
 
 

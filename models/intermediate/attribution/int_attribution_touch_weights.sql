@@ -6,15 +6,48 @@
     + time window) and every model's weight comes from window functions over
     the same partition (the conversion). fct_attribution_credit unpivots.
     The rules and corner cases are in _attribution__docs.md.
+    Incremental per lead (the weights of a conversion depend only on its own
+    lead's touches): a run recomputes every lead with activity (created,
+    status, opportunity created or stage change) or a touch in the last
+    incremental_lookback_days days before the latest conversion date held
+    (delete+insert on lead_id: all rows of those leads are replaced).
 -#}
+{{ config(
+    materialized='incremental',
+    unique_key='lead_id',
+    incremental_strategy='delete+insert',
+) }}
+-- depends_on: {{ ref('int_as_of_date') }}
+-- depends_on: {{ ref('stg_crm__leads') }}
+-- depends_on: {{ ref('stg_crm__lead_status_history') }}
+-- depends_on: {{ ref('stg_crm__opportunities') }}
+-- depends_on: {{ ref('stg_crm__opportunity_stage_history') }}
+-- depends_on: {{ ref('fct_touchpoints') }}
 {%- set lookback_days = attribution_lookback_days() %}
 {%- set half_life_seconds = attribution_half_life_days() * 86400 %}
 
 with
 
+{% if is_incremental() -%}
+    {%- set window_start = incremental_window_start('cast(conversion_at as date)') %}
+-- leads whose conversions or touches may have changed since the window start
+affected_leads as (
+
+    {{ leads_with_activity_since(window_start) }}
+    union
+    select recent_touches.lead_id
+    from {{ ref('fct_touchpoints') }} as recent_touches
+    where recent_touches.touched_date >= {{ window_start }}
+
+),
+
+{% endif -%}
 conversions as (
 
     select * from {{ ref('int_attribution_conversions') }}
+    {%- if is_incremental() %}
+        where lead_id in (select affected_leads.lead_id from affected_leads)
+    {%- endif %}
 
 ),
 
@@ -28,6 +61,9 @@ touchpoints as (
         campaign_id,
         ad_id
     from {{ ref('fct_touchpoints') }}
+    {%- if is_incremental() %}
+        where lead_id in (select affected_leads.lead_id from affected_leads)
+    {%- endif %}
 
 ),
 

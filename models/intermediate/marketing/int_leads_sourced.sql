@@ -1,9 +1,24 @@
+{#-
+    Incremental (one row per lead from the lead's own columns): a run
+    reprocesses the leads created in the last incremental_lookback_days days
+    before the latest created_date held, up to the as-of date (delete+insert on
+    lead_id). A changed campaign or utm mapping needs --full-refresh.
+-#}
+{{ config(
+    materialized='incremental',
+    unique_key='lead_id',
+    incremental_strategy='delete+insert',
+) }}
+
 with
 
 leads as (
 
     select * from {{ ref('stg_crm__leads') }}
     where created_date <= {{ as_of_date() }}
+    {%- if is_incremental() %}
+        and created_date >= {{ incremental_window_start('created_date') }}
+    {%- endif %}
 
 ),
 

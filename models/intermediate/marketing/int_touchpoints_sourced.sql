@@ -1,9 +1,36 @@
+{#-
+    Incremental (one row per touchpoint, nothing depends on other rows): a run
+    reprocesses the touches of the last incremental_lookback_days days before
+    the latest touched_date held, up to the as-of date, plus every touch of the
+    leads created in that window (a touch of a lead not created yet is held
+    back in quarantine, so a new lead's older touches appear with it);
+    delete+insert on touchpoint_id. A changed campaign, ad or utm mapping
+    needs --full-refresh.
+-#}
+{{ config(
+    materialized='incremental',
+    unique_key='touchpoint_id',
+    incremental_strategy='delete+insert',
+) }}
+-- depends_on: {{ ref('stg_crm__leads') }}
+
 with
 
 touchpoints as (
 
     select * from {{ ref('stg_marketing__touchpoints') }}
     where touched_date <= {{ as_of_date() }}
+    {%- if is_incremental() %}
+        {%- set window_start = incremental_window_start('touched_date') %}
+        and (
+            touched_date >= {{ window_start }}
+            or lead_id in (
+                select new_leads.lead_id
+                from {{ ref('stg_crm__leads') }} as new_leads
+                where new_leads.created_date >= {{ window_start }}
+            )
+        )
+    {%- endif %}
 
 ),
 

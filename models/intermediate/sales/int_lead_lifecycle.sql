@@ -1,5 +1,28 @@
+{#-
+    Incremental per lead: a lead's lifecycle changes whenever one of its status
+    events or deals changes. A run recomputes, from all their events, the leads
+    with any activity (created, status change, opportunity created or stage
+    change) in the last incremental_lookback_days days before the latest
+    created date held (delete+insert on lead_id).
+-#}
+{{ config(
+    materialized='incremental',
+    unique_key='lead_id',
+    incremental_strategy='delete+insert',
+) }}
+-- depends_on: {{ ref('stg_crm__opportunities') }}
+-- depends_on: {{ ref('stg_crm__opportunity_stage_history') }}
+
 with
 
+{% if is_incremental() -%}
+affected_leads as (
+
+    {{ leads_with_activity_since(incremental_window_start('cast(created_at as date)')) }}
+
+),
+
+{% endif -%}
 leads as (
 
     select
@@ -7,6 +30,9 @@ leads as (
         created_at
     from {{ ref('stg_crm__leads') }}
     where created_date <= {{ as_of_date() }}
+    {%- if is_incremental() %}
+        and lead_id in (select affected_leads.lead_id from affected_leads)
+    {%- endif %}
 
 ),
 
@@ -20,6 +46,9 @@ status_events as (
         disqualification_reason
     from {{ ref('stg_crm__lead_status_history') }}
     where changed_date <= {{ as_of_date() }}
+    {%- if is_incremental() %}
+        and lead_id in (select affected_leads.lead_id from affected_leads)
+    {%- endif %}
 
 ),
 
@@ -33,6 +62,9 @@ opportunities as (
         is_won,
         closed_at
     from {{ ref('int_opportunities_enriched') }}
+    {%- if is_incremental() %}
+        where lead_id in (select affected_leads.lead_id from affected_leads)
+    {%- endif %}
 
 ),
 

@@ -1,9 +1,24 @@
+{#-
+    Incremental (one row per spend row, converted at its own date's FX rate):
+    a run reprocesses the spend of the last incremental_lookback_days days
+    before the latest spend_date held, up to the as-of date (delete+insert on
+    spend_id). A changed campaign, channel or past FX rate needs --full-refresh.
+-#}
+{{ config(
+    materialized='incremental',
+    unique_key='spend_id',
+    incremental_strategy='delete+insert',
+) }}
+
 with
 
 spend as (
 
     select * from {{ ref('stg_ads__spend_daily') }}
     where spend_date <= {{ as_of_date() }}
+    {%- if is_incremental() %}
+        and spend_date >= {{ incremental_window_start('spend_date') }}
+    {%- endif %}
 
 ),
 

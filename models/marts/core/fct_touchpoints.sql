@@ -1,8 +1,40 @@
+{#-
+    Incremental per lead: touch_sequence numbers all touches of a lead, and a
+    lead's earlier touches appear only once the lead is created. A run
+    recomputes every lead with a touch, or created, in the last
+    incremental_lookback_days days before the latest touched_date held
+    (delete+insert on lead_id: all rows of those leads are replaced).
+-#}
+{{ config(
+    materialized='incremental',
+    unique_key='lead_id',
+    incremental_strategy='delete+insert',
+) }}
+
 with
 
+{% if is_incremental() -%}
+    {%- set window_start = incremental_window_start('touched_date') %}
+-- leads whose touches may have changed: a touch in the window, or created in the window
+affected_leads as (
+
+    select lead_id
+    from {{ ref('int_touchpoints_sourced') }}
+    where touched_date >= {{ window_start }}
+    union
+    select lead_id
+    from {{ ref('int_leads_sourced') }}
+    where created_date >= {{ window_start }}
+
+),
+
+{% endif -%}
 touchpoints as (
 
     select * from {{ ref('int_touchpoints_sourced') }}
+    {%- if is_incremental() %}
+        where lead_id in (select affected_leads.lead_id from affected_leads)
+    {%- endif %}
 
 ),
 
@@ -10,6 +42,9 @@ touchpoints as (
 leads as (
 
     select lead_id from {{ ref('int_leads_sourced') }}
+    {%- if is_incremental() %}
+        where lead_id in (select affected_leads.lead_id from affected_leads)
+    {%- endif %}
 
 ),
 

@@ -1,0 +1,67 @@
+{#-
+    Helpers of the incremental models (see docs/architecture.md, "Incremental models").
+
+    An incremental run reprocesses a window of days: from the latest event date
+    the model already holds, minus var incremental_lookback_days (default 3, for
+    rows that arrive late), up to the as-of date. The latest date the model
+    holds is never after the previous run's as-of date, so the window always
+    covers every day that became visible since the previous run.
+-#}
+
+{#- incremental_lookback_days(): var incremental_lookback_days as an integer (default 3). -#}
+{% macro incremental_lookback_days() -%}
+    {%- set days = var('incremental_lookback_days', 3) | int -%}
+    {%- if days < 0 -%}
+        {{ exceptions.raise_compiler_error('var incremental_lookback_days must be >= 0, got ' ~ days) }}
+    {%- endif -%}
+    {{ return(days) }}
+{%- endmacro %}
+
+
+{#- incremental_window_start(date_column): a scalar subquery, the first day an
+    incremental run of the current model reprocesses: max(date_column) in the
+    existing table ({{ this }}) minus the lookback. An empty table gives
+    1900-01-01 (everything). Only meaningful inside `if is_incremental()`. -#}
+{% macro incremental_window_start(date_column) -%}
+    (
+        select
+            cast(
+                {{ dbt.dateadd(
+                    'day',
+                    -1 * incremental_lookback_days(),
+                    'coalesce(max(' ~ date_column ~ "), cast('1900-01-01' as date))"
+                ) }} as date
+            )
+        from {{ this }}
+    )
+{%- endmacro %}
+
+
+{#- leads_with_activity_since(window_start): a query of lead_ids (one column,
+    distinct) whose lifecycle may have changed since window_start: leads
+    created, lead status changes, and opportunity creations and stage changes
+    (via the opportunity's lead) on a day in [window_start, as-of date]. The
+    per-lead models recompute these leads entirely.
+    Models calling it need `-- depends_on:` comments for stg_crm__leads,
+    stg_crm__lead_status_history, stg_crm__opportunities and
+    stg_crm__opportunity_stage_history: dbt does not see refs inside
+    `if is_incremental()` while parsing. -#}
+{% macro leads_with_activity_since(window_start) -%}
+    select leads.lead_id
+    from {{ ref('stg_crm__leads') }} as leads
+    where leads.created_date >= {{ window_start }} and leads.created_date <= {{ as_of_date() }}
+    union
+    select status_events.lead_id
+    from {{ ref('stg_crm__lead_status_history') }} as status_events
+    where status_events.changed_date >= {{ window_start }} and status_events.changed_date <= {{ as_of_date() }}
+    union
+    select opportunities.lead_id
+    from {{ ref('stg_crm__opportunities') }} as opportunities
+    where opportunities.created_date >= {{ window_start }} and opportunities.created_date <= {{ as_of_date() }}
+    union
+    select opportunities.lead_id
+    from {{ ref('stg_crm__opportunity_stage_history') }} as stage_events
+    inner join {{ ref('stg_crm__opportunities') }} as opportunities
+        on stage_events.opportunity_id = opportunities.opportunity_id
+    where stage_events.changed_date >= {{ window_start }} and stage_events.changed_date <= {{ as_of_date() }}
+{%- endmacro %}

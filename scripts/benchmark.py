@@ -1,0 +1,333 @@
+"""Benchmark the pipeline at scale: generate, load, full build, one-day incremental refresh.
+
+    python scripts/benchmark.py                      # 0.1M and 1M leads, 3 runs each
+    python scripts/benchmark.py --leads 100000 --runs 3 --markdown BENCHMARKS.md
+    python scripts/benchmark.py --ten-million        # adds 10M leads (~52M touchpoints; slow)
+
+Per size (number of leads) it
+  1. generates the demo data as Parquet (`--leads N`, ending --end-date; cached
+     in <work-dir>/data/leads_<N> and reused by later runs);
+  2. loads it into a fresh DuckDB file with the orchestrator's bulk loader
+     (the file checks included), `--runs` times;
+  3. `--runs` times: a full build (`dbt run --full-refresh`, as of the day before
+     the last day, D) then the incremental refresh of one more day (`dbt run`,
+     as of D+1: the raw data already holds the extra day, the as-of date is what
+     makes it visible, exactly like appending that day's rows).
+For every step it reports the median wall time, the peak memory (max RSS of
+the step's process, from os.wait4: stdlib only), raw rows per second, and for
+dbt steps dbt's own overhead: wall time minus the execution phase
+(`elapsed_time` in run_results.json, which also gives the sum of the models'
+query times and the slowest models). There are no timing assertions anywhere:
+the numbers are for BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from kpi_pipeline.contract import TABLES  # noqa: E402
+
+DEFAULT_END = dt.date(2026, 10, 31)
+
+
+@dataclass
+class StepRun:
+    seconds: float
+    max_rss_mb: float
+    dbt_elapsed: float | None = None  # run_results.json elapsed_time (execution phase)
+    dbt_node_seconds: float | None = None  # sum of the nodes' execution_time (threads overlap)
+    slowest: list[tuple[str, float]] = field(default_factory=list)
+    layers: dict[str, float] = field(default_factory=dict)  # sum of model seconds per layer
+
+
+@dataclass
+class StepSummary:
+    step: str
+    runs: list[StepRun]
+    rows: int  # raw rows the step's throughput is counted on
+
+    @property
+    def median(self) -> float:
+        return statistics.median(r.seconds for r in self.runs)
+
+    @property
+    def peak_mb(self) -> float:
+        return max(r.max_rss_mb for r in self.runs)
+
+    def median_of(self, attr: str) -> float | None:
+        values = [getattr(r, attr) for r in self.runs if getattr(r, attr) is not None]
+        return statistics.median(values) if values else None
+
+
+# --------------------------------------------------------------------------- measuring
+def measured(cmd: list[str], env: dict[str, str], log: Path) -> StepRun:
+    """Run cmd; wall seconds and the max RSS of its process tree (os.wait4, Linux KiB)."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        out.write(f"\n$ {' '.join(cmd)}\n".encode())
+        out.flush()
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark step failed ({proc.returncode}): {' '.join(cmd)}; see {log}")
+    return StepRun(seconds=round(seconds, 2), max_rss_mb=round(usage.ru_maxrss / 1024, 1))
+
+
+def dbt_run(args: list[str], env: dict[str, str], target_path: Path, log: Path) -> StepRun:
+    dbt = str(Path(sys.executable).with_name("dbt"))
+    cmd = [dbt, "run", "--project-dir", str(ROOT), "--profiles-dir", str(ROOT),
+           "--target-path", str(target_path), "--log-path", str(log.parent / "dbt_logs"), *args]
+    run = measured(cmd, env, log)
+    results = json.loads((target_path / "run_results.json").read_text())
+    nodes = [r for r in results["results"] if r["unique_id"].startswith("model.")]
+    run.dbt_elapsed = round(float(results["elapsed_time"]), 2)
+    run.dbt_node_seconds = round(sum(float(r["execution_time"]) for r in nodes), 2)
+    for r in nodes:
+        layer = _layer(r["unique_id"].split(".")[-1])
+        run.layers[layer] = round(run.layers.get(layer, 0.0) + float(r["execution_time"]), 2)
+    run.slowest = sorted(((r["unique_id"].split(".")[-1], round(float(r["execution_time"]), 2)) for r in nodes),
+                         key=lambda x: -x[1])[:8]
+    return run
+
+
+def _layer(name: str) -> str:
+    if name.startswith(("chk_", "base_", "quarantine")):
+        return "quarantine"
+    for prefix, layer in (("stg_", "staging"), ("int_", "intermediate")):
+        if name.startswith(prefix):
+            return layer
+    return "marts"
+
+
+# --------------------------------------------------------------------------- steps
+def generate(leads: int, end: dt.date, data_dir: Path, env: dict[str, str], log: Path) -> StepRun | None:
+    marker = data_dir / ".complete"
+    wanted = f"leads={leads} end={end.isoformat()} format=parquet\n"
+    if marker.is_file() and marker.read_text() == wanted:
+        return None  # cached
+    shutil.rmtree(data_dir, ignore_errors=True)
+    run = measured([sys.executable, str(ROOT / "scripts" / "generate_demo_data.py"), "--leads", str(leads),
+                    "--format", "parquet", "--end-date", end.isoformat(), "--out", str(data_dir)], env, log)
+    marker.write_text(wanted)
+    return run
+
+
+def raw_rows(data_dir: Path, day: dt.date | None = None) -> int:
+    """Rows in the data set; with `day`, the rows whose event column falls on that day."""
+    import duckdb
+
+    con = duckdb.connect()
+    total = 0
+    for table in TABLES:
+        path = str(data_dir / f"{table.name}.parquet").replace("'", "''")
+        if day is None:
+            total += con.execute(f"select count(*) from read_parquet('{path}')").fetchone()[0]
+        elif table.event_column:
+            total += con.execute(
+                f"select count(*) from read_parquet('{path}') where left({table.event_column}, 10) = ?",
+                [day.isoformat()],
+            ).fetchone()[0]
+    con.close()
+    return int(total)
+
+
+def load(data_dir: Path) -> None:
+    """The orchestrator's bulk load (file checks, then read_parquet) into $KPI_DUCKDB_PATH."""
+    from kpi_pipeline import loader
+    from kpi_pipeline.warehouse import resolve
+
+    warehouse = resolve(ROOT, os.environ.get("KPI_TARGET", "duckdb"))
+    loader.load_all(warehouse, loader.discover(data_dir), lambda line: print(line, flush=True))
+
+
+# --------------------------------------------------------------------------- reporting
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {"nproc": os.cpu_count(), "python": platform.python_version(),
+                            "platform": platform.platform()}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                info["memory_gib"] = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    info["loadavg_start"] = os.getloadavg()
+    from importlib.metadata import PackageNotFoundError, version
+
+    for package in ("dbt-core", "dbt-duckdb", "duckdb", "pyarrow"):
+        try:
+            info[package] = version(package)
+        except PackageNotFoundError:
+            info[package] = None
+    return info
+
+
+def fmt_rate(rows: int, seconds: float) -> str:
+    return f"{rows / seconds:,.0f}" if seconds else "-"
+
+
+def markdown(results: list[dict[str, Any]], info: dict[str, Any]) -> str:
+    lines = [
+        f"### Run of {info['started']} ({info.get('label') or 'benchmark'})",
+        "",
+        f"Machine: {info.get('nproc')} CPUs ({info.get('cpu', '?')}), {info.get('memory_gib', '?')} GiB RAM, "
+        f"load average at start {', '.join(f'{x:.1f}' for x in info['loadavg_start'])}, "
+        f"at end {', '.join(f'{x:.1f}' for x in info.get('loadavg_end', ()))}. "
+        f"Python {info['python']}, dbt-core {info['dbt-core']}, dbt-duckdb {info['dbt-duckdb']}, "
+        f"duckdb {info['duckdb']}, pyarrow {info['pyarrow']}; threads {info.get('threads')}.",
+        "",
+        "| leads | raw rows | step | runs | median wall s | peak RSS MiB | raw rows/s | dbt execution s | "
+        "sum of model s | dbt overhead s |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for res in results:
+        for step in res["steps"]:
+            runs = [StepRun(**{k: v for k, v in r.items() if k not in ("slowest", "layers")}) for r in step["runs"]]
+            summary = StepSummary(step["step"], runs, step["rows"])
+            elapsed = summary.median_of("dbt_elapsed")
+            nodes = summary.median_of("dbt_node_seconds")
+            overhead = f"{summary.median - elapsed:.1f}" if elapsed is not None else "-"
+            lines.append(
+                f"| {res['leads']:,} | {res['raw_rows']:,} | {step['step']} | {len(runs)} | {summary.median:.1f} | "
+                f"{summary.peak_mb:,.0f} | {fmt_rate(step['rows'], summary.median)} | "
+                f"{'-' if elapsed is None else f'{elapsed:.1f}'} | {'-' if nodes is None else f'{nodes:.1f}'} | "
+                f"{overhead} |"
+            )
+        full = next((s for s in res["steps"] if s["step"] == "full build"), None)
+        inc = next((s for s in res["steps"] if s["step"].startswith("incremental")), None)
+        if full and inc:
+            ratio = statistics.median(r["seconds"] for r in inc["runs"]) / statistics.median(
+                r["seconds"] for r in full["runs"])
+            res["incremental_to_full"] = round(ratio, 3)
+    lines.append("")
+    for res in results:
+        if "incremental_to_full" in res:
+            lines.append(f"- {res['leads']:,} leads: incremental / full = {res['incremental_to_full']:.2f} "
+                         f"(the appended day holds {res['day_rows']:,} raw rows).")
+        for step in res["steps"]:
+            layers = [r.get("layers") for r in step["runs"] if r.get("layers")]
+            if layers:
+                split = {name: statistics.median(lay.get(name, 0.0) for lay in layers) for name in layers[0]}
+                lines.append(f"- {res['leads']:,} leads, {step['step']}, model seconds by layer (median): "
+                             + ", ".join(f"{name} {secs:.1f}s" for name, secs in sorted(split.items())))
+            slowest = step["runs"][-1].get("slowest") if step["runs"] else None
+            if slowest:
+                lines.append(f"- {res['leads']:,} leads, {step['step']}, slowest models (last run): "
+                             + ", ".join(f"{name} {secs:.1f}s" for name, secs in slowest))
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- main
+def bench_size(leads: int, args: argparse.Namespace, base_env: dict[str, str]) -> dict[str, Any]:
+    work: Path = args.work_dir
+    data_dir = work / "data" / f"leads_{leads}"
+    log = work / "logs" / f"leads_{leads}.log"
+    db = work / f"leads_{leads}.duckdb"
+    target_path = work / f"target_{leads}"
+    env = dict(base_env, KPI_DUCKDB_PATH=str(db))
+    as_of_full = args.end_date - dt.timedelta(days=1)
+    print(f"== {leads:,} leads: data in {data_dir}", flush=True)
+
+    gen = generate(leads, args.end_date, data_dir, env, log)
+    total_rows = raw_rows(data_dir)
+    day_rows = raw_rows(data_dir, args.end_date)
+    steps: list[dict[str, Any]] = []
+    if gen is not None:
+        steps.append({"step": "generate (parquet)", "runs": [asdict(gen)], "rows": total_rows})
+        print(f"   generated {total_rows:,} raw rows in {gen.seconds:.0f}s", flush=True)
+
+    for suffix in ("", ".wal"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    loads = []
+    for _ in range(args.load_runs or args.runs):
+        loads.append(measured([sys.executable, str(Path(__file__).resolve()), "_load", str(data_dir)], env, log))
+        print(f"   load {loads[-1].seconds:.1f}s", flush=True)
+    steps.append({"step": "load (bulk, with file checks)", "runs": [asdict(r) for r in loads], "rows": total_rows})
+
+    threads = ["--threads", str(args.threads)] if args.threads else []
+    full_runs, inc_runs = [], []
+    for _ in range(args.runs):
+        full_runs.append(dbt_run(["--full-refresh", *threads, "--vars", json.dumps({"as_of_date": str(as_of_full)})],
+                                 env, target_path, log))
+        print(f"   full build {full_runs[-1].seconds:.1f}s", flush=True)
+        inc_runs.append(dbt_run([*threads, "--vars", json.dumps({"as_of_date": str(args.end_date)})],
+                                env, target_path, log))
+        print(f"   incremental {inc_runs[-1].seconds:.1f}s", flush=True)
+    steps.append({"step": "full build", "runs": [asdict(r) for r in full_runs], "rows": total_rows})
+    steps.append({"step": "incremental (+1 day)", "runs": [asdict(r) for r in inc_runs], "rows": total_rows})
+    if not args.keep:
+        for suffix in ("", ".wal"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+    return {"leads": leads, "raw_rows": total_rows, "day_rows": day_rows, "steps": steps}
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--leads", type=int, nargs="+", default=[100_000, 1_000_000], help="sizes (default 100000 1000000)")
+    p.add_argument("--ten-million", action="store_true", help="also run 10,000,000 leads")
+    p.add_argument("--runs", type=int, default=3, help="repetitions per step (median reported; default 3)")
+    p.add_argument("--load-runs", type=int, default=None, help="repetitions of the load step (default: --runs)")
+    p.add_argument("--threads", type=int, default=None, help="dbt threads (default: the profile's, KPI_THREADS or 4)")
+    p.add_argument("--end-date", type=dt.date.fromisoformat, default=DEFAULT_END,
+                   help="last day of the data = the incremental as-of date (default 2026-10-31)")
+    p.add_argument("--work-dir", type=Path, default=Path("/tmp/kpi-benchmark"), help="data, DuckDB files, logs")
+    p.add_argument("--json", type=Path, default=None, help="write the raw results here (default <work-dir>/results.json)")
+    p.add_argument("--markdown", type=Path, default=None, help="append the results table to this file")
+    p.add_argument("--label", default="", help="a note for the markdown heading (e.g. 'before')")
+    p.add_argument("--keep", action="store_true", help="keep the DuckDB files")
+    args = p.parse_args(argv)
+    if args.ten_million:
+        args.leads = [*args.leads, 10_000_000]
+    if args.runs < 1:
+        p.error("--runs must be >= 1")
+    return args
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["_load"]:  # internal: one measured load in its own process
+        load(Path(argv[1]))
+        return 0
+    args = parse_args(argv)
+    args.work_dir = args.work_dir.resolve()
+    args.work_dir.mkdir(parents=True, exist_ok=True)
+    base_env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false", DBT_PROFILES_DIR=str(ROOT),
+                    KPI_PROJECT_DIR=str(ROOT), KPI_TARGET="duckdb")
+    info = machine()
+    info["started"] = dt.datetime.now().isoformat(timespec="minutes")
+    info["label"] = args.label
+    info["threads"] = args.threads or int(os.environ.get("KPI_THREADS", "4"))
+    results = [bench_size(leads, args, base_env) for leads in args.leads]
+    info["loadavg_end"] = os.getloadavg()
+    text = markdown(results, info)
+    print("\n" + text)
+    out = args.json or args.work_dir / "results.json"
+    out.write_text(json.dumps({"machine": info, "results": results}, indent=2, default=str))
+    if args.markdown:
+        with args.markdown.open("a", encoding="utf-8") as handle:
+            handle.write("\n" + text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
