@@ -180,16 +180,33 @@ DQ_COLUMNS = (
     ("dq_rule", "The first contract rule the row breaks (docs/quarantine.md); null for a clean row."),
     ("dq_column", "The column the rule is about."),
     ("dq_message", "What is wrong, in words, with the raw value."),
-    ("dq_raw_row", "The raw row as JSON text (every contract column, as loaded)."),
 )
 
 
-def _check_model_yaml(name: str, table: Table, what: str) -> list[str]:
+def _check_model_yaml(name: str, table: Table, what: str, base: bool) -> list[str]:
     lines = [f"  - name: {name}", f"    description: {_q(what)}", "    columns:"]
     for column in table.columns:
         lines += [f"      - name: {column.name}", f"        description: {_q('Raw text, as loaded.')}"]
+    for column in table.columns:
+        text = (f"`{column.name}` parsed and normalised as the contract says ({column.type}; "
+                "contract_value), null when empty or unparseable; the staging model selects it.")
+        lines += [f"      - name: typed__{column.name}", f"        description: {_q(text)}"]
     for column, text in DQ_COLUMNS:
         lines += [f"      - name: {column}", f"        description: {_q(text)}"]
+    if base:
+        return lines
+    for column in table.columns:
+        if column.references:
+            text = (f"State of the referenced `{column.references}` row when this row was checked: clean, "
+                    "held_back, quarantined or unknown; null when the column is empty. An incremental run "
+                    "re-checks the rows whose state changed.")
+            lines += [f"      - name: dq_ref__{column.name}", f"        description: {_q(text)}"]
+        if column.fx_date:
+            text = (f"First day `{column.name}` converts to the reporting currency, as seen when this row was "
+                    "checked; an incremental run re-checks the rows whose date changed.")
+            lines += [f"      - name: dq_fx__{column.name}", f"        description: {_q(text)}"]
+    text = "The raw row as JSON text (every contract column, as loaded); only on quarantined rows."
+    lines += ["      - name: dq_raw_row", f"        description: {_q(text)}"]
     return lines
 
 
@@ -213,7 +230,7 @@ def render_checks_yaml(tables: tuple[Table, ...], base: bool) -> str:
                 f"`{table.staging_model}` selects the rows with no rule, `quarantined_rows` the others. "
                 "One row per raw row, so the key is not unique here."
             )
-        lines += _check_model_yaml(name, table, what)
+        lines += _check_model_yaml(name, table, what, base)
         lines.append("")
     return "\n".join(lines)
 

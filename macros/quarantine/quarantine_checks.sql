@@ -52,6 +52,15 @@
 {%- endmacro %}
 
 
+{#- typed_value(column): the column holding contract_value(column), computed
+    once per row by quarantine_row_checks and kept in the base_ and chk_ models
+    as typed__<name>, so the rules, the staging models and the incremental
+    filters do not parse the raw text again. -#}
+{% macro typed_value(column, relation_alias=none) -%}
+    {{ (relation_alias ~ '.' if relation_alias else '') ~ 'typed__' ~ column.name }}
+{%- endmacro %}
+
+
 {#- quarantine_text(expression): a raw value quoted for a message, at most 80 characters. -#}
 {% macro quarantine_text(expression) -%}
     '''' || coalesce(left({{ expression }}, 80), '') || ''''
@@ -126,7 +135,7 @@
     {%- for column in table.columns if column.logical_type in formats -%}
         {%- do checks.append({
             'rule': 'unparseable_value', 'column': column.name,
-            'condition': clean_string(column.name) ~ ' is not null and ' ~ contract_value(column) ~ ' is null',
+            'condition': clean_string(column.name) ~ ' is not null and ' ~ typed_value(column) ~ ' is null',
             'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string(column.name))
                 ~ " || ' is not " ~ formats[column.logical_type] ~ "'",
         }) -%}
@@ -135,7 +144,7 @@
     {%- for column in table.columns if column.get('enum') -%}
         {%- do checks.append({
             'rule': 'value_not_accepted', 'column': column.name,
-            'condition': contract_value(column) ~ " not in ('" ~ column.enum | join("', '") ~ "')",
+            'condition': typed_value(column) ~ " not in ('" ~ column.enum | join("', '") ~ "')",
             'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string(column.name))
                 ~ " || ' is not one of " ~ column.enum | join(', ') ~ "'",
         }) -%}
@@ -147,7 +156,7 @@
         {%- do checks.append({
             'rule': 'negative_value' if (minimum == 0 and inclusive) else 'below_minimum',
             'column': column.name,
-            'condition': contract_value(column) ~ (' < ' if inclusive else ' <= ') ~ minimum,
+            'condition': typed_value(column) ~ (' < ' if inclusive else ' <= ') ~ minimum,
             'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string(column.name))
                 ~ " || ' must be " ~ ('>=' if inclusive else '>') ~ " " ~ minimum ~ "'",
         }) -%}
@@ -156,7 +165,7 @@
     {%- for column in table.columns if column.get('money_in') -%}
         {%- do checks.append({
             'rule': 'implausible_amount', 'column': column.name,
-            'condition': 'abs(' ~ contract_value(column) ~ ') > ' ~ var('max_plausible_amount', 1000000000),
+            'condition': 'abs(' ~ typed_value(column) ~ ') > ' ~ var('max_plausible_amount', 1000000000),
             'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string(column.name))
                 ~ " || ' is larger than max_plausible_amount " ~ var('max_plausible_amount', 1000000000)
                 ~ " (in its own currency)'",
@@ -166,10 +175,10 @@
     {%- for column in table.columns if column.get('not_before') -%}
         {%- set other = by_name[column.not_before] -%}
         {%- if column.logical_type == other.logical_type -%}
-            {%- set this_value, other_value = contract_value(column), contract_value(other) -%}
+            {%- set this_value, other_value = typed_value(column), typed_value(other) -%}
         {%- else -%}
-            {%- set this_value = 'cast(' ~ contract_value(column) ~ ' as date)' -%}
-            {%- set other_value = 'cast(' ~ contract_value(other) ~ ' as date)' -%}
+            {%- set this_value = 'cast(' ~ typed_value(column) ~ ' as date)' -%}
+            {%- set other_value = 'cast(' ~ typed_value(other) ~ ' as date)' -%}
         {%- endif -%}
         {%- do checks.append({
             'rule': 'date_out_of_order', 'column': column.name,
@@ -183,7 +192,7 @@
         {%- set column = by_name[table.event_column] -%}
         {%- do checks.append({
             'rule': 'event_after_as_of', 'column': column.name,
-            'condition': 'cast(' ~ contract_value(column) ~ " as date) > cast('" ~ var('as_of_date') ~ "' as date)",
+            'condition': 'cast(' ~ typed_value(column) ~ " as date) > cast('" ~ var('as_of_date') ~ "' as date)",
             'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string(column.name))
                 ~ " || ' is after the as-of date " ~ var('as_of_date') ~ " (held back)'",
         }) -%}
@@ -214,14 +223,18 @@
 {%- endmacro %}
 
 
-{#- quarantine_row_checks(raw_table): the body of a base model (see the top). -#}
-{% macro quarantine_row_checks(raw_table) -%}
+{#- quarantine_row_checks(raw_table, source_sql=none): the body of a base model
+    (see the top). source_sql, a query of raw rows, replaces the whole raw
+    table: the incremental chk_ models pass the rows they re-check. -#}
+{% macro quarantine_row_checks(raw_table, source_sql=none) -%}
     {%- set table = raw_contract_table(raw_table) -%}
     {%- set columns = table.columns -%}
     {%- set names = columns | map(attribute='name') | list -%}
+    {%- set typed_names = [] -%}
+    {%- for name in names %}{% do typed_names.append('typed__' ~ name) %}{% endfor -%}
     {%- set keys = [] -%}
     {%- for column in columns if column.get('key') -%}
-        {%- do keys.append(contract_value(column)) -%}
+        {%- do keys.append(typed_value(column)) -%}
     {%- endfor -%}
     {%- set checks = quarantine_single_row_checks(table) %}
 
@@ -229,20 +242,34 @@ with
 
 source as (
 
-    select * from {{ ref(raw_table) }}
+    {{ source_sql if source_sql else 'select * from ' ~ ref(raw_table) }}
+
+),
+
+-- every contract value parsed once (contract_value); the rules below and the
+-- staging models read these columns
+typed as (
+
+    select
+        {%- for column in columns %}
+        {{ column.name }},
+        {%- endfor %}
+        {%- for column in columns %}
+        {{ contract_value(column) }} as {{ typed_value(column) }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from source
 
 ),
 
 single_row_checks as (
 
     select
-        {%- for name in names %}
+        {%- for name in names + typed_names %}
         {{ name }},
         {%- endfor %}
         {{ quarantine_row_key(table) }} as dq_row_key,
-        {{ raw_row_json(columns) }} as dq_raw_row,
         {{ quarantine_verdict(checks) | indent(8) }}
-    from source
+    from typed
 
 ),
 
@@ -269,11 +296,10 @@ duplicates_ranked as (
 deduplicated as (
 
     select
-        {%- for name in names %}
+        {%- for name in names + typed_names %}
         {{ name }},
         {%- endfor %}
         dq_row_key,
-        dq_raw_row,
         case
             when dq_rule is not null then dq_rule
             when dq_key_rank > 1 and dq_content_rank = 1 then 'duplicate_row'
@@ -299,7 +325,7 @@ deduplicated as (
     {%- set prog = table.progression %}
     {%- set by_name = {} %}
     {%- for column in columns %}{% do by_name.update({column.name: column}) %}{% endfor %}
-    {%- set value = contract_value(by_name[prog.column]) %}
+    {%- set value = typed_value(by_name[prog.column]) %}
 
 -- {{ prog.column }} must not go back in {{ prog.ordered | join(' -> ') }} unless one of
 -- {{ prog.resets | join(', ') }} comes in between (e.g. a re-opened deal)
@@ -309,8 +335,8 @@ progression as (
         deduplicated.*,
         {{ value }} as dq_value,
         lag({{ value }}) over (
-            partition by dq_rule is null, {{ contract_value(by_name[prog.partition_by]) }}
-            order by {{ contract_value(by_name[prog.order_by]) }}, {{ contract_value(by_name[prog.tie_breaker]) }}
+            partition by dq_rule is null, {{ typed_value(by_name[prog.partition_by]) }}
+            order by {{ typed_value(by_name[prog.order_by]) }}, {{ typed_value(by_name[prog.tie_breaker]) }}
         ) as dq_previous_value
     from deduplicated
 
@@ -337,11 +363,10 @@ progression_ranked as (
 final as (
 
     select
-        {%- for name in names %}
+        {%- for name in names + typed_names %}
         {{ name }},
         {%- endfor %}
         dq_row_key,
-        dq_raw_row,
         case
             when dq_rule is not null then dq_rule
             when dq_rank < dq_previous_rank then '{{ prog.column }}_backwards'
@@ -375,7 +400,32 @@ select * from final
 {#- quarantine_cross_checks(raw_table): the body of a chk_ model (see the top):
     the base rows plus foreign keys (against the parent's chk_ model, so a row
     whose parent is quarantined is quarantined too) and FX rates (against the
-    clean FX rates, the way int_fx_rates_daily converts). -#}
+    clean FX rates, the way int_fx_rates_daily converts).
+
+    Besides the raw and typed columns and the verdict it keeps, per row, what
+    the cross-table rules saw: dq_ref__<column> (the parent's state: clean,
+    held_back, quarantined or unknown) for each foreign key and dq_fx__<column>
+    (the first day the currency converts) for each FX column; dq_raw_row (the
+    raw row as JSON) only on quarantined rows.
+
+    Incremental chk_ models (tables with an event column and a one-column key,
+    configured incremental with unique_key dq_row_key, delete+insert): a run
+    re-checks only
+      - the raw rows dated (by the text of the event column, one day of margin
+        for UTC offsets) on or after the latest clean event day held minus
+        incremental_lookback_days, rows whose event date does not parse, and
+        rows with an empty key;
+      - the rows held whose parent or FX state changed since they were checked
+        (dq_ref__ / dq_fx__ differ from the parent's state now);
+      - closed over the rules that compare rows: every raw row with a key of
+        those rows (duplicates) and, for an ordered status, every row of their
+        partitions (e.g. all stage changes of the opportunity).
+    It writes the re-checked rows of those keys (delete+insert on dq_row_key).
+    Known limits (docs/quarantine.md): raw rows deleted from the raw table, a
+    late row dated before the window, an as-of date moved backwards or a
+    changed contract var need --full-refresh; the reconciliation test (raw =
+    clean + quarantined) fails loudly when rows are missing.
+-#}
 {% macro quarantine_cross_checks(raw_table) -%}
     {%- set table = raw_contract_table(raw_table) -%}
     {%- set columns = table.columns -%}
@@ -386,15 +436,16 @@ select * from final
     {%- set foreign_keys = columns | selectattr('references', 'defined') | list -%}
     {%- set fx_columns = columns | selectattr('fx_date', 'defined') | list -%}
     {%- set held_back = quarantine_held_back_rules() -%}
+    {%- set raw_relation = ref(raw_table) -%}
+    {%- set base_relation = ref(base_model) -%}
+    {%- set incremental = is_incremental() -%}
+    {%- if incremental and not (table.get('event_column') and table.primary_key | length == 1) -%}
+        {{ exceptions.raise_compiler_error('chk_' ~ raw_table ~ ': an incremental quarantine check needs an event column and a one-column key') }}
+    {%- endif -%}
     {%- set checks = [] %}
+    {%- set states = [] %}
 
 with
-
-base as (
-
-    select * from {{ ref(base_model) }}
-
-),
 {%- for column in foreign_keys %}
     {%- set parent_table, parent_column = column.references.split('.') %}
     {%- set parent = raw_contract_table(parent_table) %}
@@ -403,15 +454,21 @@ base as (
 parent_{{ column.name }} as (
 
     select
-        {{ contract_value(parent_key) }} as parent_key,
+        {{ typed_value(parent_key) }} as parent_key,
         max(case when dq_rule is null then 1 else 0 end) as has_clean_row,
         max(case when dq_rule in ('{{ held_back | join("', '") }}') then 1 else 0 end) as is_held_back
     from {{ ref('chk_' ~ parent_table) }}
-    group by {{ contract_value(parent_key) }}
+    group by {{ typed_value(parent_key) }}
 
 ),
     {%- set alias = 'parent_' ~ column.name %}
-    {%- set value = contract_value(column, 'base') %}
+    {%- do states.append({
+        'column': 'dq_ref__' ~ column.name, 'alias': alias, 'value_column': column,
+        'join_on': alias ~ '.parent_key',
+        'state': 'case when ' ~ alias ~ ".parent_key is null then 'unknown' when " ~ alias ~ ".has_clean_row = 1 then 'clean' when "
+            ~ alias ~ ".is_held_back = 1 then 'held_back' else 'quarantined' end",
+    }) %}
+    {%- set value = typed_value(column, 'base') %}
     {%- do checks.append({
         'join': 'left join ' ~ alias ~ ' on ' ~ value ~ ' = ' ~ alias ~ '.parent_key',
         'rules': [
@@ -499,10 +556,15 @@ fx_starts as (
 ),
     {%- for column in fx_columns %}
         {%- set alias = 'fx_' ~ column.name %}
-        {%- set value = contract_value(column, 'base') %}
-        {%- set fx_day = 'cast(' ~ contract_value(by_name[column.fx_date], 'base') ~ ' as date)' %}
+        {%- set value = typed_value(column, 'base') %}
+        {%- set fx_day = 'cast(' ~ typed_value(by_name[column.fx_date], 'base') ~ ' as date)' %}
+        {%- do states.append({
+            'column': 'dq_fx__' ~ column.name, 'alias': 'fx_starts', 'value_column': column,
+            'join_on': 'fx_starts.currency', 'state': 'fx_starts.first_rate_date',
+        }) %}
         {%- do checks.append({
             'join': 'left join fx_starts as ' ~ alias ~ ' on ' ~ value ~ ' = ' ~ alias ~ '.currency',
+            'alias': alias,
             'rules': [
                 {'rule': 'no_fx_rate', 'column': column.name,
                  'condition': value ~ ' <> ' ~ reporting_currency() ~ ' and (' ~ alias ~ '.first_rate_date is null or '
@@ -513,14 +575,112 @@ fx_starts as (
         }) %}
     {%- endfor %}
 {%- endif %}
+{%- if incremental %}
+    {%- set key = by_name[table.primary_key[0]] %}
+    {%- set event = by_name[table.event_column] %}
+    {%- set prog = table.get('progression') %}
+    {%- set part = by_name[prog.partition_by] if prog else none %}
+
+-- incremental: which raw rows to re-check (see the macro's comment)
+recheck_window as (
+
+    select
+        cast({{ dbt.dateadd(
+            'day',
+            -1 * (incremental_lookback_days() + 1),
+            'coalesce(max(cast(' ~ typed_value(event) ~ " as date)), cast('1900-01-01' as date))"
+        ) }} as date) as window_start
+    from {{ this }}
+    where dq_rule is null
+
+),
+
+recheck_seeds as (
+
+    -- raw rows in the window, or whose event date or key is not readable
+    select
+        {{ contract_value(key) }} as dq_key{% if prog %},
+        {{ contract_value(part) }} as dq_part{% endif %}
+    from {{ raw_relation }}
+    where
+        {{ quarantine_raw_date(event.name) }} is null
+        or {{ quarantine_raw_date(event.name) }} >= (select recheck_window.window_start from recheck_window)
+        or {{ contract_value(key) }} is null
+    {%- for state in states %}
+
+    union all
+
+    -- rows held whose {{ state.column }} changed
+    select
+        held.{{ typed_value(key) }} as dq_key{% if prog %},
+        held.{{ typed_value(part) }} as dq_part{% endif %}
+    from {{ this }} as held
+    left join {{ state.alias }} on {{ typed_value(state.value_column, 'held') }} = {{ state.join_on }}
+    where
+        {{ typed_value(state.value_column, 'held') }} is not null
+        and held.{{ state.column }} is distinct from {{ state.state }}
+    {%- endfor %}
+
+),
+
+recheck_keys as (
+
+    select dq_key from recheck_seeds
+    {%- if prog %}
+
+    union
+
+    -- every row of the partitions ({{ prog.partition_by }}) of those rows
+    select {{ contract_value(key) }} as dq_key
+    from {{ raw_relation }}
+    where {{ contract_value(part) }} in (select recheck_seeds.dq_part from recheck_seeds)
+    {%- endif %}
+
+),
+    {%- if prog %}
+
+recheck_partitions as (
+
+    select distinct {{ contract_value(part) }} as dq_part
+    from {{ raw_relation }}
+    where {{ contract_value(key) }} in (select recheck_keys.dq_key from recheck_keys)
+
+),
+    {%- endif %}
+    {%- set source_sql %}
+    select * from {{ raw_relation }}
+    where
+        {{ contract_value(key) }} is null
+        or {{ contract_value(key) }} in (select recheck_keys.dq_key from recheck_keys)
+        {%- if prog %}
+        or {{ contract_value(part) }} in (select recheck_partitions.dq_part from recheck_partitions)
+        {%- endif %}
+    {%- endset %}
+
+base as (
+
+    {{ quarantine_row_checks(raw_table, source_sql) | indent(4) }}
+
+),
+{%- else %}
+
+base as (
+
+    select * from {{ base_relation }}
+
+),
+{%- endif %}
 {%- set rules = [] %}
 {%- for check in checks %}{% for rule in check.rules %}{% do rules.append(rule) %}{% endfor %}{% endfor %}
 
-final as (
+verdicts as (
 
     select
         {%- for name in names %}
         base.{{ name }},
+        {%- endfor %}
+        {%- for column in columns %}
+        {{ typed_value(column, 'base') }},
         {%- endfor %}
         base.dq_row_key,
         {%- if rules %}
@@ -541,19 +701,57 @@ final as (
             {%- for rule in rules %}
             when {{ rule.condition }} then {{ rule.message }}
             {%- endfor %}
-        end as dq_message,
+        end as dq_message
         {%- else %}
         base.dq_rule,
         base.dq_column,
-        base.dq_message,
+        base.dq_message
         {%- endif %}
-        base.dq_raw_row
+        {%- for state in states %}
+            {%- set alias = state.alias if state.alias != 'fx_starts' else 'fx_' ~ state.value_column.name %}
+        ,
+        case
+            when {{ typed_value(state.value_column, 'base') }} is not null
+                then {{ state.state | replace(state.alias ~ '.', alias ~ '.') }}
+        end as {{ state.column }}
+        {%- endfor %}
     from base
     {%- for check in checks %}
     {{ check.join }}
     {%- endfor %}
+    {%- if incremental %}
+    where
+        {{ typed_value(key, 'base') }} is null
+        or {{ typed_value(key, 'base') }} in (select recheck_keys.dq_key from recheck_keys)
+    {%- endif %}
+
+),
+
+final as (
+
+    select
+        verdicts.*,
+        case when dq_rule is not null then {{ raw_row_json(columns) | indent(8) }} end as dq_raw_row
+    from verdicts
 
 )
 
 select * from final
+{%- endmacro %}
+
+
+{#- quarantine_raw_date(column): the date at the start of a raw text value
+    (its first ten characters, YYYY-MM-DD), null when they are not a date. Only
+    used to choose the rows an incremental chk_ model re-checks, so a value in
+    another format is simply re-checked on every run. -#}
+{% macro quarantine_raw_date(column) -%}
+    {{ return(adapter.dispatch('quarantine_raw_date')(column)) }}
+{%- endmacro %}
+
+{% macro default__quarantine_raw_date(column) -%}
+    {{ to_date('left(trim(' ~ column ~ '), 10)') }}
+{%- endmacro %}
+
+{% macro duckdb__quarantine_raw_date(column) -%}
+    try_cast(left(trim({{ column }}), 10) as date)
 {%- endmacro %}

@@ -21,8 +21,8 @@ renamed as (
         {{ clean_enum('objective') }} as objective,
 
         -- dates
-        {{ to_date('start_date') }} as start_date,
-        {{ to_date('end_date') }} as end_date
+        typed__start_date as start_date,
+        typed__end_date as end_date
 
     from source
 

@@ -20,12 +20,12 @@ renamed as (
         {{ clean_currency('currency') }} as currency,
 
         -- numerics
-        {{ to_decimal('spend_amount', 18, 4) }} as spend_amount,
-        {{ to_integer('impressions') }} as impressions,
-        {{ to_integer('clicks') }} as clicks,
+        typed__spend_amount as spend_amount,
+        typed__impressions as impressions,
+        typed__clicks as clicks,
 
         -- dates
-        {{ to_date('spend_date') }} as spend_date
+        typed__spend_date as spend_date
 
     from source
 

@@ -21,10 +21,10 @@ renamed as (
         {{ clean_currency('currency') }} as currency,
 
         -- numerics
-        {{ to_decimal('mrr_amount', 18, 4) }} as mrr_amount,
+        typed__mrr_amount as mrr_amount,
 
         -- dates
-        {{ to_date('event_date') }} as event_date
+        typed__event_date as event_date
 
     from source
 

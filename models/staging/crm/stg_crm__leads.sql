@@ -24,8 +24,8 @@ renamed as (
         {{ clean_enum('utm_campaign') }} as utm_campaign,
 
         -- timestamps
-        {{ to_utc_timestamp('created_at') }} as created_at,
-        cast({{ to_utc_timestamp('created_at') }} as date) as created_date
+        typed__created_at as created_at,
+        cast(typed__created_at as date) as created_date
 
     from source
 

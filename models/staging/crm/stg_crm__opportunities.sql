@@ -23,14 +23,14 @@ renamed as (
         {{ clean_string('lost_reason') }} as lost_reason,
 
         -- numerics
-        {{ to_decimal('amount', 18, 4) }} as amount,
+        typed__amount as amount,
 
         -- dates
-        {{ to_date('close_date') }} as close_date,
+        typed__close_date as close_date,
 
         -- timestamps
-        {{ to_utc_timestamp('created_at') }} as created_at,
-        cast({{ to_utc_timestamp('created_at') }} as date) as created_date
+        typed__created_at as created_at,
+        cast(typed__created_at as date) as created_date
 
     from source
 

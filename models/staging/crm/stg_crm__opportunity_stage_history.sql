@@ -20,8 +20,8 @@ renamed as (
         {{ clean_enum('stage') }} as stage,
 
         -- timestamps
-        {{ to_utc_timestamp('changed_at') }} as changed_at,
-        cast({{ to_utc_timestamp('changed_at') }} as date) as changed_date
+        typed__changed_at as changed_at,
+        cast(typed__changed_at as date) as changed_date
 
     from source
 

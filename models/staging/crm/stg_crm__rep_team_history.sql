@@ -16,8 +16,8 @@ renamed as (
         {{ clean_string('team_id') }} as team_id,
 
         -- dates
-        {{ to_date('valid_from') }} as valid_from,
-        {{ to_date('valid_to') }} as valid_to
+        typed__valid_from as valid_from,
+        typed__valid_to as valid_to
 
     from source
 

@@ -19,8 +19,8 @@ renamed as (
         {{ clean_enum('role') }} as role,
 
         -- dates
-        {{ to_date('hired_date') }} as hired_date,
-        {{ to_date('terminated_date') }} as terminated_date
+        typed__hired_date as hired_date,
+        typed__terminated_date as terminated_date
 
     from source
 

@@ -20,10 +20,10 @@ renamed as (
         {{ clean_currency('currency') }} as currency,
 
         -- numerics
-        {{ to_decimal('amount', 18, 4) }} as amount,
+        typed__amount as amount,
 
         -- dates
-        {{ to_date('cost_month') }} as cost_month
+        typed__cost_month as cost_month
 
     from source
 

@@ -19,7 +19,7 @@ renamed as (
         {{ to_decimal('rate', 18, 8) }} as rate,
 
         -- dates
-        {{ to_date('rate_date') }} as rate_date
+        typed__rate_date as rate_date
 
     from source
 

@@ -23,8 +23,8 @@ renamed as (
         {{ clean_enum('utm_campaign') }} as utm_campaign,
 
         -- timestamps
-        {{ to_utc_timestamp('touched_at') }} as touched_at,
-        cast({{ to_utc_timestamp('touched_at') }} as date) as touched_date
+        typed__touched_at as touched_at,
+        cast(typed__touched_at as date) as touched_date
 
     from source
 

@@ -17,10 +17,10 @@ renamed as (
         {{ clean_string('dimension_value') }} as dimension_value,
 
         -- numerics
-        {{ to_decimal('target_value', 18, 4) }} as target_value,
+        typed__target_value as target_value,
 
         -- dates
-        {{ to_date('target_month') }} as target_month
+        typed__target_month as target_month
 
     from source
 
