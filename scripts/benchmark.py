@@ -9,10 +9,16 @@ Per size (number of leads) it
      in <work-dir>/data/leads_<N> and reused by later runs);
   2. loads it into a fresh DuckDB file with the orchestrator's bulk loader
      (the file checks included), `--runs` times;
-  3. `--runs` times: a full build (`dbt run --full-refresh`, as of the day before
-     the last day, D) then the incremental refresh of one more day (`dbt run`,
-     as of D+1: the raw data already holds the extra day, the as-of date is what
-     makes it visible, exactly like appending that day's rows).
+  3. `--runs` times, in the default `--mode append`: takes the rows of the last
+     day (by the date at the start of each table's event column) out of the raw
+     tables, runs a full build (`dbt run --full-refresh`), INSERTs that day's
+     rows back into the raw tables (what a scheduled load does; timed as the
+     "append" step) and runs the incremental refresh (`dbt run`). The as-of
+     date is left to the data and the vars do not change between runs, so dbt
+     can parse partially, as a daily job does. `--mode as-of` (the first
+     version of this benchmark) keeps the raw data whole and moves the as-of
+     date instead: full build as of D-1, refresh as of D (a full parse every
+     run, because --vars changes).
 For every step it reports the median wall time, the peak memory (max RSS of
 the step's process, from os.wait4: stdlib only), raw rows per second, and for
 dbt steps dbt's own overhead: wall time minus the execution phase
@@ -149,6 +155,48 @@ def raw_rows(data_dir: Path, day: dt.date | None = None) -> int:
     return int(total)
 
 
+def _day_sql(table_name: str) -> str | None:
+    """SQL for the day at the start of a raw table's event column (None: no event column)."""
+    table = next(t for t in TABLES if t.name == table_name)
+    if table.event_column is None:
+        return None
+    return f"try_cast(left(trim({table.event_column}), 10) as date)"
+
+
+def hold_back_day(db: Path, day: dt.date) -> int:
+    """Move the raw rows dated `day` into schema bench_hold (kept there for append_day)."""
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    moved = 0
+    try:
+        con.execute("create schema if not exists bench_hold")
+        for table in TABLES:
+            day_sql = _day_sql(table.name)
+            if day_sql is None:
+                continue
+            raw = f"raw.{table.name}"
+            con.execute(f"create or replace table bench_hold.{table.name} as "
+                        f"select * from {raw} where {day_sql} = date '{day.isoformat()}'")
+            moved += con.execute(f"delete from {raw} where {day_sql} = date '{day.isoformat()}'").fetchone()[0]
+    finally:
+        con.close()
+    return moved
+
+
+def append_day(db: Path) -> None:
+    """INSERT the held-back day into the raw tables (the measured "append" step)."""
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    try:
+        for table in TABLES:
+            if _day_sql(table.name) is not None:
+                con.execute(f"insert into raw.{table.name} select * from bench_hold.{table.name}")
+    finally:
+        con.close()
+
+
 def load(data_dir: Path) -> None:
     """The orchestrator's bulk load (file checks, then read_parquet) into $KPI_DUCKDB_PATH."""
     from kpi_pipeline import loader
@@ -195,7 +243,8 @@ def markdown(results: list[dict[str, Any]], info: dict[str, Any]) -> str:
         f"load average at start {', '.join(f'{x:.1f}' for x in info['loadavg_start'])}, "
         f"at end {', '.join(f'{x:.1f}' for x in info.get('loadavg_end', ()))}. "
         f"Python {info['python']}, dbt-core {info['dbt-core']}, dbt-duckdb {info['dbt-duckdb']}, "
-        f"duckdb {info['duckdb']}, pyarrow {info['pyarrow']}; threads {info.get('threads')}.",
+        f"duckdb {info['duckdb']}, pyarrow {info['pyarrow']}; threads {info.get('threads')}; "
+        f"mode {info.get('mode', 'as-of')}.",
         "",
         "| leads | raw rows | step | runs | median wall s | peak RSS MiB | raw rows/s | dbt execution s | "
         "sum of model s | dbt overhead s |",
@@ -266,16 +315,34 @@ def bench_size(leads: int, args: argparse.Namespace, base_env: dict[str, str]) -
     steps.append({"step": "load (bulk, with file checks)", "runs": [asdict(r) for r in loads], "rows": total_rows})
 
     threads = ["--threads", str(args.threads)] if args.threads else []
-    full_runs, inc_runs = [], []
+    full_runs, append_runs, inc_runs, noop_runs = [], [], [], []
     for _ in range(args.runs):
-        full_runs.append(dbt_run(["--full-refresh", *threads, "--vars", json.dumps({"as_of_date": str(as_of_full)})],
-                                 env, target_path, log))
+        if args.mode == "append":
+            moved = hold_back_day(db, args.end_date)
+            print(f"   held back {moved:,} raw rows dated {args.end_date}", flush=True)
+            full_args = ["--full-refresh", *threads]
+            inc_args = [*threads]
+        else:
+            full_args = ["--full-refresh", *threads, "--vars", json.dumps({"as_of_date": str(as_of_full)})]
+            inc_args = [*threads, "--vars", json.dumps({"as_of_date": str(args.end_date)})]
+        full_runs.append(dbt_run(full_args, env, target_path, log))
         print(f"   full build {full_runs[-1].seconds:.1f}s", flush=True)
-        inc_runs.append(dbt_run([*threads, "--vars", json.dumps({"as_of_date": str(args.end_date)})],
-                                env, target_path, log))
+        if args.mode == "append":
+            append_runs.append(measured([sys.executable, str(Path(__file__).resolve()), "_append", str(db)], env, log))
+            print(f"   append {append_runs[-1].seconds:.1f}s", flush=True)
+        inc_runs.append(dbt_run(inc_args, env, target_path, log))
         print(f"   incremental {inc_runs[-1].seconds:.1f}s", flush=True)
+        if args.noop:
+            noop_runs.append(dbt_run(inc_args, env, target_path, log))
+            print(f"   refresh with nothing new {noop_runs[-1].seconds:.1f}s", flush=True)
     steps.append({"step": "full build", "runs": [asdict(r) for r in full_runs], "rows": total_rows})
+    if append_runs:
+        steps.append({"step": "append (+1 day into raw)", "runs": [asdict(r) for r in append_runs],
+                      "rows": day_rows})
     steps.append({"step": "incremental (+1 day)", "runs": [asdict(r) for r in inc_runs], "rows": total_rows})
+    if noop_runs:
+        steps.append({"step": "refresh, nothing new (fixed cost)", "runs": [asdict(r) for r in noop_runs],
+                      "rows": total_rows})
     if not args.keep:
         for suffix in ("", ".wal"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -296,6 +363,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--markdown", type=Path, default=None, help="append the results table to this file")
     p.add_argument("--label", default="", help="a note for the markdown heading (e.g. 'before')")
     p.add_argument("--keep", action="store_true", help="keep the DuckDB files")
+    p.add_argument("--no-noop", dest="noop", action="store_false",
+                   help="skip the second refresh with nothing new (it measures the fixed cost of a refresh)")
+    p.add_argument("--mode", choices=("append", "as-of"), default="append",
+                   help="how the extra day arrives: appended to the raw tables (default) or made visible "
+                        "by moving the as-of date (the first version of this benchmark)")
     args = p.parse_args(argv)
     if args.ten_million:
         args.leads = [*args.leads, 10_000_000]
@@ -308,6 +380,9 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["_load"]:  # internal: one measured load in its own process
         load(Path(argv[1]))
         return 0
+    if argv[:1] == ["_append"]:  # internal: one measured append in its own process
+        append_day(Path(argv[1]))
+        return 0
     args = parse_args(argv)
     args.work_dir = args.work_dir.resolve()
     args.work_dir.mkdir(parents=True, exist_ok=True)
@@ -316,6 +391,7 @@ def main(argv: list[str]) -> int:
     info = machine()
     info["started"] = dt.datetime.now().isoformat(timespec="minutes")
     info["label"] = args.label
+    info["mode"] = args.mode
     info["threads"] = args.threads or int(os.environ.get("KPI_THREADS", "4"))
     results = [bench_size(leads, args, base_env) for leads in args.leads]
     info["loadavg_end"] = os.getloadavg()

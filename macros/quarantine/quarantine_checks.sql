@@ -411,10 +411,11 @@ select * from final
     Incremental chk_ models (tables with an event column and a one-column key,
     configured incremental with unique_key dq_row_key, delete+insert): a run
     re-checks only
-      - the raw rows dated (by the text of the event column, one day of margin
-        for UTC offsets) on or after the latest clean event day held minus
-        incremental_lookback_days, rows whose event date does not parse, and
-        rows with an empty key;
+      - the raw rows dated (by the text of the event column, which compares
+        like its date when it starts YYYY-MM-DD; one day of margin for UTC
+        offsets) on or after the latest clean event day held minus
+        incremental_lookback_days, rows whose event text does not start like a
+        date, and rows with an empty key;
       - the rows held whose parent or FX state changed since they were checked
         (dq_ref__ / dq_fx__ differ from the parent's state now);
       - closed over the rules that compare rows: every raw row with a key of
@@ -597,16 +598,44 @@ recheck_window as (
 
 recheck_seeds as (
 
-    -- raw rows in the window, or whose event date or key is not readable
+    -- raw rows in the window (ISO text compares like its date), rows whose event
+    -- text does not start like a date, and rows with an empty key
     select
         {{ contract_value(key) }} as dq_key{% if prog %},
         {{ contract_value(part) }} as dq_part{% endif %}
     from {{ raw_relation }}
     where
-        {{ quarantine_raw_date(event.name) }} is null
-        or {{ quarantine_raw_date(event.name) }} >= (select recheck_window.window_start from recheck_window)
+        {{ event.name }} >= (select cast(recheck_window.window_start as {{ dbt.type_string() }}) from recheck_window)
+        or {{ event.name }} not like '____-__-__%'
+        or {{ event.name }} is null
         or {{ contract_value(key) }} is null
     {%- for state in states %}
+        {%- if state.column.startswith('dq_ref__') %}
+
+    union all
+
+    -- rows held whose {{ state.column }} was not clean: compare with the parent now
+    select
+        held.{{ typed_value(key) }} as dq_key{% if prog %},
+        held.{{ typed_value(part) }} as dq_part{% endif %}
+    from {{ this }} as held
+    left join {{ state.alias }} on {{ typed_value(state.value_column, 'held') }} = {{ state.join_on }}
+    where
+        held.{{ state.column }} <> 'clean'
+        and held.{{ state.column }} <> {{ state.state }}
+
+    union all
+
+    -- rows held whose {{ state.column }} was clean and whose parent is not clean now
+    select
+        held.{{ typed_value(key) }} as dq_key{% if prog %},
+        held.{{ typed_value(part) }} as dq_part{% endif %}
+    from {{ this }} as held
+    inner join {{ state.alias }} on {{ typed_value(state.value_column, 'held') }} = {{ state.join_on }}
+    where
+        held.{{ state.column }} = 'clean'
+        and {{ state.alias }}.has_clean_row = 0
+        {%- else %}
 
     union all
 
@@ -619,6 +648,7 @@ recheck_seeds as (
     where
         {{ typed_value(state.value_column, 'held') }} is not null
         and held.{{ state.column }} is distinct from {{ state.state }}
+        {%- endif %}
     {%- endfor %}
 
 ),
@@ -737,21 +767,4 @@ final as (
 )
 
 select * from final
-{%- endmacro %}
-
-
-{#- quarantine_raw_date(column): the date at the start of a raw text value
-    (its first ten characters, YYYY-MM-DD), null when they are not a date. Only
-    used to choose the rows an incremental chk_ model re-checks, so a value in
-    another format is simply re-checked on every run. -#}
-{% macro quarantine_raw_date(column) -%}
-    {{ return(adapter.dispatch('quarantine_raw_date')(column)) }}
-{%- endmacro %}
-
-{% macro default__quarantine_raw_date(column) -%}
-    {{ to_date('left(trim(' ~ column ~ '), 10)') }}
-{%- endmacro %}
-
-{% macro duckdb__quarantine_raw_date(column) -%}
-    try_cast(left(trim({{ column }}), 10) as date)
 {%- endmacro %}
