@@ -609,46 +609,40 @@ recheck_seeds as (
         or {{ event.name }} not like '____-__-__%'
         or {{ event.name }} is null
         or {{ contract_value(key) }} is null
+    {%- set held_changes = [] %}
     {%- for state in states %}
+        {%- set on = typed_value(state.value_column, 'held') ~ ' = ' ~ state.join_on %}
         {%- if state.column.startswith('dq_ref__') %}
-
-    union all
-
-    -- rows held whose {{ state.column }} was not clean: compare with the parent now
-    select
-        held.{{ typed_value(key) }} as dq_key{% if prog %},
-        held.{{ typed_value(part) }} as dq_part{% endif %}
-    from {{ this }} as held
-    left join {{ state.alias }} on {{ typed_value(state.value_column, 'held') }} = {{ state.join_on }}
-    where
-        held.{{ state.column }} <> 'clean'
-        and held.{{ state.column }} <> {{ state.state }}
-
-    union all
-
-    -- rows held whose {{ state.column }} was clean and whose parent is not clean now
-    select
-        held.{{ typed_value(key) }} as dq_key{% if prog %},
-        held.{{ typed_value(part) }} as dq_part{% endif %}
-    from {{ this }} as held
-    inner join {{ state.alias }} on {{ typed_value(state.value_column, 'held') }} = {{ state.join_on }}
-    where
-        held.{{ state.column }} = 'clean'
-        and {{ state.alias }}.has_clean_row = 0
+            {%- do held_changes.append({
+                'what': state.column ~ ' was not clean: compare with the parent now',
+                'join': 'left join ' ~ state.alias ~ ' on ' ~ on,
+                'where': 'held.' ~ state.column ~ " <> 'clean' and held." ~ state.column ~ ' <> ' ~ state.state,
+            }) %}
+            {%- do held_changes.append({
+                'what': state.column ~ ' was clean and the parent is not clean now',
+                'join': 'inner join ' ~ state.alias ~ ' on ' ~ on,
+                'where': 'held.' ~ state.column ~ " = 'clean' and " ~ state.alias ~ '.has_clean_row = 0',
+            }) %}
         {%- else %}
+            {%- do held_changes.append({
+                'what': state.column ~ ' changed',
+                'join': 'left join ' ~ state.alias ~ ' on ' ~ on,
+                'where': typed_value(state.value_column, 'held') ~ ' is not null and held.' ~ state.column
+                    ~ ' is distinct from ' ~ state.state,
+            }) %}
+        {%- endif %}
+    {%- endfor %}
+    {%- for change in held_changes %}
 
     union all
 
-    -- rows held whose {{ state.column }} changed
+    -- rows held whose {{ change.what }}
     select
         held.{{ typed_value(key) }} as dq_key{% if prog %},
         held.{{ typed_value(part) }} as dq_part{% endif %}
     from {{ this }} as held
-    left join {{ state.alias }} on {{ typed_value(state.value_column, 'held') }} = {{ state.join_on }}
-    where
-        {{ typed_value(state.value_column, 'held') }} is not null
-        and held.{{ state.column }} is distinct from {{ state.state }}
-        {%- endif %}
+    {{ change.join }}
+    where {{ change.where }}
     {%- endfor %}
 
 ),
