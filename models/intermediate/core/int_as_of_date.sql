@@ -1,7 +1,8 @@
 {#-
     One row, one column: the as-of date of the run (see macros/dates/as_of_date.sql).
     var as_of_date wins; when it is null the as-of date is the latest event date
-    across the activity tables.
+    across the activity tables (leads, touchpoints, spend, lead status and
+    opportunity stage history, opportunities' creation and close dates).
 -#}
 with
 
@@ -35,6 +36,22 @@ opportunity_stage_dates as (
 
 ),
 
+-- opportunities' own dates: creation, and the close of a closed deal (an open
+-- deal's close_date may be an expected close in the future), for exports
+-- without a stage history
+opportunity_dates as (
+
+    select
+        max(
+            case
+                when stage in ('closed_won', 'closed_lost') and close_date > created_date then close_date
+                else created_date
+            end
+        ) as latest_date
+    from {{ ref('stg_crm__opportunities') }}
+
+),
+
 all_dates as (
 
     select latest_date from lead_dates
@@ -46,6 +63,8 @@ all_dates as (
     select latest_date from lead_status_dates
     union all
     select latest_date from opportunity_stage_dates
+    union all
+    select latest_date from opportunity_dates
 
 ),
 

@@ -73,6 +73,41 @@ reopen_events as (
 
 ),
 
+-- opportunities with a stage history at all (any date)
+opportunities_with_history as (
+
+    select distinct opportunity_id
+    from {{ ref('stg_crm__opportunity_stage_history') }}
+
+),
+
+-- an opportunity without any stage event (an export without stage history):
+-- its own stage, closed on its close_date when that is on or before the as-of
+-- date; a close after the as-of date, or without a close_date, leaves it open
+-- at an unknown open stage, and its owner is the owner at close
+snapshot_stages as (
+
+    select
+        opportunities.opportunity_id,
+        case
+            when opportunities.stage not in ('closed_won', 'closed_lost') then opportunities.stage
+            when opportunities.close_date <= {{ as_of_date() }} then opportunities.stage
+        end as stage,
+        cast(opportunities.close_date as {{ dbt.type_timestamp() }}) as changed_at,
+        opportunities.close_date as changed_date,
+        opportunities.owner_rep_id,
+        coalesce(
+            opportunities.stage in ('closed_won', 'closed_lost')
+            and opportunities.close_date <= {{ as_of_date() }},
+            false
+        ) as is_closing_stage
+    from opportunities
+    left join opportunities_with_history
+        on opportunities.opportunity_id = opportunities_with_history.opportunity_id
+    where opportunities_with_history.opportunity_id is null
+
+),
+
 -- the state as of the as-of date is the latest stage entered; a deal closed,
 -- re-opened and closed again counts once, at its final close
 final_stage as (
@@ -86,6 +121,17 @@ final_stage as (
         is_closing_stage
     from stage_events_ranked
     where recency_rank = 1
+
+    union all
+
+    select
+        opportunity_id,
+        stage,
+        changed_at,
+        changed_date,
+        owner_rep_id,
+        is_closing_stage
+    from snapshot_stages
 
 ),
 
@@ -108,7 +154,7 @@ enriched as (
         case when final_stage.is_closing_stage then final_stage.changed_at end as closed_at,
         case when final_stage.is_closing_stage then final_stage.changed_date end as close_date,
         coalesce(reopen_events.reopen_count, 0) > 0 as was_reopened,
-        coalesce(stage_summary.close_count, 0) as close_count,
+        coalesce(stage_summary.close_count, case when final_stage.is_closing_stage then 1 else 0 end) as close_count,
         case when final_stage.is_closing_stage then final_stage.owner_rep_id end as owner_rep_id_at_close,
         opportunities.owner_rep_id as current_owner_rep_id,
         case when final_stage.stage = 'closed_lost' then opportunities.lost_reason end as lost_reason,
