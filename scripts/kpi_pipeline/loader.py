@@ -48,6 +48,7 @@ SUFFIXES = (".csv", ".parquet")
 class RawFile:
     table: Table
     path: Path
+    default_note: str | None = None  # set when the file is the project's default, not the data dir's
 
     @property
     def format(self) -> str:
@@ -71,8 +72,25 @@ class FileCheck:
     data_rows: int | None = None  # data lines (CSV) or rows (Parquet) in the file
 
 
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+# Reference tables are project configuration rather than exports: when the data
+# directory has no file for one, the project's default is loaded (with a
+# warning): the channel taxonomy and utm map the project ships in seeds/, and
+# no KPI targets (the demo targets would be meaningless for other data).
+REFERENCE_DEFAULTS: dict[str, tuple[Path, str]] = {
+    "ref_channels": (PROJECT_DIR / "seeds" / "ref_channels.csv", "the project's default channels (seeds/)"),
+    "ref_utm_channel_map": (PROJECT_DIR / "seeds" / "ref_utm_channel_map.csv",
+                            "the project's default utm map (seeds/)"),
+    "ref_kpi_targets": (Path(__file__).resolve().parent / "defaults" / "ref_kpi_targets.csv",
+                        "no targets (an empty table: the scorecard shows values without targets)"),
+}
+
+
 def discover(data_dir: Path, tables: tuple[Table, ...] = TABLES) -> list[RawFile]:
-    """One file per contract table; PipelineError if the directory or a file is missing."""
+    """One file per contract table; PipelineError if the directory or a file is missing.
+
+    A missing reference table (REFERENCE_DEFAULTS) is not an error: its default
+    file is used and the load says so."""
     if not data_dir.is_dir():
         raise PipelineError(f"data directory {data_dir} does not exist (or is not a directory)")
     found: list[RawFile] = []
@@ -80,6 +98,11 @@ def discover(data_dir: Path, tables: tuple[Table, ...] = TABLES) -> list[RawFile
     for table in tables:
         candidates = [data_dir / f"{table.name}{suffix}" for suffix in SUFFIXES]
         present = [p for p in candidates if p.is_file()]
+        if not present and table.name in REFERENCE_DEFAULTS:
+            default, what = REFERENCE_DEFAULTS[table.name]
+            note = f"{data_dir} has no {table.name}.csv|.parquet: loading {what}"
+            found.append(RawFile(table, default, default_note=note))
+            continue
         if not present:
             missing.append(f"{table.name}.csv|.parquet")
         elif len(present) > 1:
@@ -291,6 +314,8 @@ def load_all(
     """Check every file first (all problems at once, nothing loaded if any), then load each."""
     checks = {raw.path: check(raw) for raw in files}
     for raw in files:
+        if raw.default_note:
+            checks[raw.path].warnings.insert(0, raw.default_note)
         for warning in checks[raw.path].warnings:
             progress(f"WARN   {warning}")
     problems = [problem for raw in files for problem in checks[raw.path].problems]

@@ -151,6 +151,28 @@ def test_empty_tables_still_build_every_mart(tmp_path: Path, demo_warehouse: Pat
     assert without_history == with_history
 
 
+def test_missing_reference_tables_use_the_project_defaults(tmp_path: Path) -> None:
+    """Exports rarely carry the reference tables: the channel taxonomy and utm map default to the
+    project's seeds, the KPI targets to none; each is announced. A missing export table still stops
+    the run (test_pipeline_cli.test_missing_required_file_is_an_error)."""
+    data = copy_seeds(tmp_path / "data")
+    names = ("ref_channels", "ref_utm_channel_map", "ref_kpi_targets")
+    for name in names:
+        (data / f"{name}.csv").unlink()
+    by_name = {raw.table.name: raw for raw in loader.discover(data)}
+    assert len(by_name) == len(TABLES)
+    assert by_name["ref_channels"].path == PROJECT_DIR / "seeds" / "ref_channels.csv"
+    assert by_name["ref_utm_channel_map"].path == PROJECT_DIR / "seeds" / "ref_utm_channel_map.csv"
+    assert by_name["crm_leads"].default_note is None
+    warehouse = Warehouse(target="duckdb", kind="duckdb", duckdb_path=tmp_path / "w.duckdb")
+    messages: list[str] = []
+    loaded = {t.name: t.rows for t in loader.load_all(warehouse, [by_name[n] for n in names], messages.append)}
+    seed_rows = {n: len((PROJECT_DIR / "seeds" / f"{n}.csv").read_text().splitlines()) - 1 for n in names[:2]}
+    assert loaded == {**seed_rows, "ref_kpi_targets": 0}
+    assert sum(f"has no {n}.csv|.parquet" in m for m in messages for n in names) == 3
+    assert any("no targets" in m for m in messages)
+
+
 def test_extra_column_is_ignored_with_a_warning(tmp_path: Path) -> None:
     data = copy_seeds(tmp_path / "data")
     path = data / "crm_sales_teams.csv"
