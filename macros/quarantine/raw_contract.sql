@@ -83,7 +83,7 @@
         {"name": "created_at", "logical_type": "timestamp", "required": True},
         {"name": "close_date", "logical_type": "date", "required": False, "not_before": "created_at"},
         {"name": "stage", "logical_type": "string", "required": True, "normalize": "lower", "enum": ["prospecting", "discovery", "proposal", "negotiation", "closed_won", "closed_lost"]},
-        {"name": "amount", "logical_type": "decimal", "required": True, "min_value": 0, "min_inclusive": True, "money_in": "currency"},
+        {"name": "amount", "logical_type": "decimal", "required": False, "min_value": 0, "min_inclusive": True, "money_in": "currency"},
         {"name": "currency", "logical_type": "string", "required": True, "normalize": "upper", "fx_date": "created_at"},
         {"name": "lost_reason", "logical_type": "string", "required": False}
     ]},

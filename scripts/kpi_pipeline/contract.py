@@ -277,8 +277,9 @@ TABLES: tuple[Table, ...] = (
             C("close_date", "date", "Close date of the final close; empty while open.", required=False,
               not_before="created_at"),
             C("stage", "string", "Current stage.", enum=OPP_STAGES),
-            C("amount", "decimal", "Deal amount (first-year contract value) in `currency`, >= 0.",
-              min_value=0, money_in="currency"),
+            C("amount", "decimal", "Deal amount (first-year contract value) in `currency`, >= 0; may be "
+              "empty when not known (CRMs often leave it blank on open or lost deals): the deal still counts, "
+              "its amount is left out of amount sums.", required=False, min_value=0, money_in="currency"),
             C("currency", "string", "ISO 4217 code of amount.", fx_date="created_at"),
             C("lost_reason", "string", "Why it was lost, for closed_lost.", required=False),
         ),

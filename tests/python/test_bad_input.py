@@ -21,6 +21,7 @@ idempotency rerun; the killed run and the threshold run are partial.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -121,13 +122,24 @@ def test_empty_tables_still_build_every_mart(tmp_path: Path, demo_warehouse: Pat
     billing, finance costs, targets): every model is still built, and the empty tables' freshness
     tests warn rather than fail (a failing test would make `dbt build` skip every mart downstream).
     Without a stage history, deals close on the opportunity's own stage and close_date: in the demo
-    data these equal the final closes of the history, so win rate and revenue equal the demo build's."""
+    data these equal the final closes of the history, so won and lost counts, won amounts and revenue
+    equal the demo build's, also with the amounts of open and lost deals left empty."""
     data = copy_seeds(tmp_path / "data")
     emptied = ("mkt_touchpoints", "crm_lead_status_history", "crm_opportunity_stage_history",
                "billing_customers", "billing_subscription_events", "finance_costs", "ref_kpi_targets")
     for name in emptied:
         path = data / f"{name}.csv"
         path.write_text(path.read_text().splitlines()[0] + "\n")
+    # and, as many CRMs do, no amount on open or lost deals: they still count, their amount is unknown
+    path = data / "crm_opportunities.csv"
+    with path.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    amount, stage = rows[0].index("amount"), rows[0].index("stage")
+    for row in rows[1:]:
+        if row[stage] != "closed_won":
+            row[amount] = ""
+    with path.open("w", newline="") as handle:
+        csv.writer(handle).writerows(rows)
     run = run_pipeline(tmp_path, "--data-dir", str(data), "--skip-quality")
     assert run.code == 0, run.stdout[-3000:] + run.stderr[-2000:]
     dbt = run.summary["dbt"]

@@ -53,7 +53,8 @@ opportunity_created as (
         opportunities.lead_id,
         opportunities.opportunity_id,
         opportunities.created_at as conversion_at,
-        cast(opportunities.amount_reporting_at_created as numeric(18, 4)) as conversion_value,
+        -- an amount that is not known credits no value (the conversion still counts)
+        cast(coalesce(opportunities.amount_reporting_at_created, 0) as numeric(18, 4)) as conversion_value,
         leads.created_at as lead_created_at,
         opportunities.created_at as opportunity_created_at
     from opportunities
@@ -71,7 +72,7 @@ deal_won as (
         opportunities.lead_id,
         opportunities.opportunity_id,
         opportunities.closed_at as conversion_at,
-        cast(opportunities.amount_reporting_at_close as numeric(18, 4)) as conversion_value,
+        cast(coalesce(opportunities.amount_reporting_at_close, 0) as numeric(18, 4)) as conversion_value,
         leads.created_at as lead_created_at,
         opportunities.created_at as opportunity_created_at
     from opportunities
