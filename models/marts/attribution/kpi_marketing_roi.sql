@@ -20,12 +20,7 @@ with
 
 months as (
 
-    select
-        date_day as period_month,
-        fiscal_year,
-        fiscal_quarter
-    from {{ ref('dim_date') }}
-    where date_day = month_start
+    {{ kpi_months() }}
 
 ),
 

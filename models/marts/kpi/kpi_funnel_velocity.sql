@@ -2,12 +2,7 @@ with
 
 months as (
 
-    select
-        date_day as period_month,
-        fiscal_year,
-        fiscal_quarter
-    from {{ ref('dim_date') }}
-    where date_day = month_start
+    {{ kpi_months() }}
 
 ),
 
@@ -112,14 +107,7 @@ dimensions as (
 
 spine as (
 
-    select
-        months.period_month,
-        months.fiscal_year,
-        months.fiscal_quarter,
-        dimensions.dimension_type,
-        dimensions.dimension_value
-    from months
-    cross join dimensions
+    {{ kpi_month_spine() }}
 
 ),
 

@@ -2,12 +2,7 @@ with
 
 months as (
 
-    select
-        date_day as period_month,
-        fiscal_year,
-        fiscal_quarter
-    from {{ ref('dim_date') }}
-    where date_day = month_start
+    {{ kpi_months() }}
 
 ),
 
@@ -24,17 +19,7 @@ leads as (
 
 leads_by_dimension as (
 
-    select
-        leads.*,
-        'total' as dimension_type,
-        'all' as dimension_value
-    from leads
-    union all
-    select
-        leads.*,
-        'channel' as dimension_type,
-        leads.channel_id as dimension_value
-    from leads
+    {{ total_and_channel_rows('leads') }}
 
 ),
 
@@ -66,14 +51,7 @@ dimensions as (
 
 spine as (
 
-    select
-        months.period_month,
-        months.fiscal_year,
-        months.fiscal_quarter,
-        dimensions.dimension_type,
-        dimensions.dimension_value
-    from months
-    cross join dimensions
+    {{ kpi_month_spine() }}
 
 ),
 

@@ -18,12 +18,7 @@ won_deals as (
 
 months as (
 
-    select
-        month_start as period_month,
-        fiscal_year,
-        fiscal_quarter
-    from {{ ref('dim_date') }}
-    where date_day = month_start
+    {{ kpi_months() }}
 
 ),
 
