@@ -18,12 +18,15 @@
 {%- endmacro %}
 
 
-{#- incremental_window_start(date_column): a scalar subquery, the first day an
-    incremental run of the current model reprocesses: max(date_column) in the
-    existing table ({{ this }}) minus the lookback. An empty table gives
-    1900-01-01 (everything). Only meaningful inside `if is_incremental()`. -#}
+{#- incremental_window_start(date_column): the first day an incremental run of
+    the current model reprocesses: max(date_column) in the existing table
+    ({{ this }}) minus the lookback; an empty table gives 1900-01-01
+    (everything). Only meaningful inside `if is_incremental()`.
+    While the run executes it is a date literal (one query, see
+    query_date_literal): a constant lets the warehouse push the filter into the
+    scan instead of joining every row with a scalar subquery. -#}
 {% macro incremental_window_start(date_column) -%}
-    (
+    {%- set query -%}
         select
             cast(
                 {{ dbt.dateadd(
@@ -31,9 +34,29 @@
                     -1 * incremental_lookback_days(),
                     'coalesce(max(' ~ date_column ~ "), cast('1900-01-01' as date))"
                 ) }} as date
-            )
+            ) as window_start
         from {{ this }}
-    )
+    {%- endset -%}
+    {{ return(query_date_literal(query)) }}
+{%- endmacro %}
+
+
+{#- query_date_literal(query): the value of a one-row, one-column date query as
+    a SQL date literal, queried when dbt executes the model (run_query); while
+    parsing (nothing to query yet) the query itself as a scalar subquery.
+    Only for queries on {{ this }} inside `if is_incremental()`: unit tests
+    (which mock refs and never run the incremental branch here) must not reach
+    it. -#}
+{% macro query_date_literal(query) -%}
+    {%- if execute -%}
+        {%- set value = run_query(query).columns[0].values()[0] -%}
+        {%- if value is none -%}
+            {{ exceptions.raise_compiler_error('query_date_literal: the query returned no date: ' ~ query) }}
+        {%- endif -%}
+        {{ return("cast('" ~ (value | string)[:10] ~ "' as date)") }}
+    {%- else -%}
+        {{ return('(' ~ query ~ ')') }}
+    {%- endif -%}
 {%- endmacro %}
 
 

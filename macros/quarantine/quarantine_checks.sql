@@ -397,6 +397,26 @@ select * from final
 {%- endmacro %}
 
 
+{#- raw_value_in(column, values_query=none): a filter on raw rows that is true
+    for every row whose contract_value(column) is in values_query (none: no
+    values) or is null. For a
+    plain string column it compares the raw text (no trim of every raw row,
+    which costs more than the rest of an incremental check) and adds the rows
+    whose text is empty or starts or ends with a space: a superset, which the
+    incremental checks allow (a row re-checked needlessly gets the same
+    verdict, and rows outside the re-check keys are dropped at the end). -#}
+{% macro raw_value_in(column, values_query=none) -%}
+    {%- if column.logical_type == 'string' and not column.get('normalize') -%}
+        ({% if values_query %}{{ column.name }} in ({{ values_query }}) or {% endif -%}
+        {{ column.name }} is null or {{ column.name }} = ''
+            or {{ column.name }} like ' %' or {{ column.name }} like '% ')
+    {%- else -%}
+        ({% if values_query %}{{ contract_value(column) }} in ({{ values_query }}) or {% endif -%}
+        {{ contract_value(column) }} is null)
+    {%- endif -%}
+{%- endmacro %}
+
+
 {#- quarantine_cross_checks(raw_table): the body of a chk_ model (see the top):
     the base rows plus foreign keys (against the parent's chk_ model, so a row
     whose parent is quarantined is quarantined too) and FX rates (against the
@@ -582,9 +602,8 @@ fx_starts as (
     {%- set prog = table.get('progression') %}
     {%- set part = by_name[prog.partition_by] if prog else none %}
 
--- incremental: which raw rows to re-check (see the macro's comment)
-recheck_window as (
-
+    {#- the window start: a literal while executing, so the text filter reaches the scan #}
+    {%- set window_query -%}
     select
         cast({{ dbt.dateadd(
             'day',
@@ -593,9 +612,10 @@ recheck_window as (
         ) }} as date) as window_start
     from {{ this }}
     where dq_rule is null
+    {%- endset %}
+    {%- set window_start = query_date_literal(window_query) %}
 
-),
-
+-- incremental: which raw rows to re-check (see the macro's comment)
 recheck_seeds as (
 
     -- raw rows in the window (ISO text compares like its date), rows whose event
@@ -605,10 +625,10 @@ recheck_seeds as (
         {{ contract_value(part) }} as dq_part{% endif %}
     from {{ raw_relation }}
     where
-        {{ event.name }} >= (select cast(recheck_window.window_start as {{ dbt.type_string() }}) from recheck_window)
+        {{ event.name }} >= cast({{ window_start }} as {{ dbt.type_string() }})
         or {{ event.name }} not like '____-__-__%'
         or {{ event.name }} is null
-        or {{ contract_value(key) }} is null
+        or {{ raw_value_in(key) }}
     {%- set held_changes = [] %}
     {%- for state in states %}
         {%- set on = typed_value(state.value_column, 'held') ~ ' = ' ~ state.join_on %}
@@ -657,7 +677,7 @@ recheck_keys as (
     -- every row of the partitions ({{ prog.partition_by }}) of those rows
     select {{ contract_value(key) }} as dq_key
     from {{ raw_relation }}
-    where {{ contract_value(part) }} in (select recheck_seeds.dq_part from recheck_seeds)
+    where {{ raw_value_in(part, 'select recheck_seeds.dq_part from recheck_seeds') }}
     {%- endif %}
 
 ),
@@ -667,17 +687,16 @@ recheck_partitions as (
 
     select distinct {{ contract_value(part) }} as dq_part
     from {{ raw_relation }}
-    where {{ contract_value(key) }} in (select recheck_keys.dq_key from recheck_keys)
+    where {{ raw_value_in(key, 'select recheck_keys.dq_key from recheck_keys') }}
 
 ),
     {%- endif %}
     {%- set source_sql %}
     select * from {{ raw_relation }}
     where
-        {{ contract_value(key) }} is null
-        or {{ contract_value(key) }} in (select recheck_keys.dq_key from recheck_keys)
+        {{ raw_value_in(key, 'select recheck_keys.dq_key from recheck_keys') }}
         {%- if prog %}
-        or {{ contract_value(part) }} in (select recheck_partitions.dq_part from recheck_partitions)
+        or {{ raw_value_in(part, 'select recheck_partitions.dq_part from recheck_partitions') }}
         {%- endif %}
     {%- endset %}
 
