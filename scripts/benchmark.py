@@ -19,6 +19,10 @@ Per size (number of leads) it
      version of this benchmark) keeps the raw data whole and moves the as-of
      date instead: full build as of D-1, refresh as of D (a full parse every
      run, because --vars changes).
+  4. then, unless --no-noop, a refresh with nothing new (the fixed cost of a
+     refresh), and unless --no-floor, a run selecting only the one-row model
+     int_as_of_date: dbt's own floor (process start, partial parse, graph,
+     connection, hooks, artifacts), which no model optimisation can remove.
 For every step it reports the median wall time, the peak memory (max RSS of
 the step's process, from os.wait4: stdlib only), raw rows per second, and for
 dbt steps dbt's own overhead: wall time minus the execution phase
@@ -34,6 +38,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -49,6 +54,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from kpi_pipeline.contract import TABLES  # noqa: E402
 
 DEFAULT_END = dt.date(2026, 10, 31)
+# the one-row model the "dbt floor" step runs alone: dbt's start, parse, graph and
+# connection cost, which every refresh pays however little data changed
+FLOOR_MODEL = "int_as_of_date"
 
 
 @dataclass
@@ -57,6 +65,8 @@ class StepRun:
     max_rss_mb: float
     dbt_elapsed: float | None = None  # run_results.json elapsed_time (execution phase)
     dbt_node_seconds: float | None = None  # sum of the nodes' execution_time (threads overlap)
+    sql_seconds: float | None = None  # sum of the warehouse's statement times (dbt debug log, "SQL status")
+    models: int | None = None  # models the step ran
     slowest: list[tuple[str, float]] = field(default_factory=list)
     layers: dict[str, float] = field(default_factory=dict)  # sum of model seconds per layer
 
@@ -101,17 +111,31 @@ def dbt_run(args: list[str], env: dict[str, str], target_path: Path, log: Path) 
     dbt = str(Path(sys.executable).with_name("dbt"))
     cmd = [dbt, "run", "--project-dir", str(ROOT), "--profiles-dir", str(ROOT),
            "--target-path", str(target_path), "--log-path", str(log.parent / "dbt_logs"), *args]
+    dbt_log = log.parent / "dbt_logs" / "dbt.log"
+    offset = dbt_log.stat().st_size if dbt_log.is_file() else 0
     run = measured(cmd, env, log)
+    run.sql_seconds = round(_sql_seconds(dbt_log, offset), 2)
     results = json.loads((target_path / "run_results.json").read_text())
     nodes = [r for r in results["results"] if r["unique_id"].startswith("model.")]
     run.dbt_elapsed = round(float(results["elapsed_time"]), 2)
     run.dbt_node_seconds = round(sum(float(r["execution_time"]) for r in nodes), 2)
+    run.models = len(nodes)
     for r in nodes:
         layer = _layer(r["unique_id"].split(".")[-1])
         run.layers[layer] = round(run.layers.get(layer, 0.0) + float(r["execution_time"]), 2)
     run.slowest = sorted(((r["unique_id"].split(".")[-1], round(float(r["execution_time"]), 2)) for r in nodes),
                          key=lambda x: -x[1])[:8]
     return run
+
+
+def _sql_seconds(dbt_log: Path, offset: int) -> float:
+    """Sum of "SQL status: ... in X seconds" that dbt wrote to its debug log after `offset`."""
+    if not dbt_log.is_file():
+        return 0.0
+    with dbt_log.open("rb") as handle:
+        handle.seek(offset)
+        text = handle.read().decode("utf-8", "replace")
+    return sum(float(m.group(1)) for m in re.finditer(r"SQL status: .*? in ([0-9.]+) seconds", text))
 
 
 def _layer(name: str) -> str:
@@ -232,7 +256,7 @@ def machine() -> dict[str, Any]:
 
 
 def fmt_rate(rows: int, seconds: float) -> str:
-    return f"{rows / seconds:,.0f}" if seconds else "-"
+    return f"{rows / seconds:,.0f}" if seconds and rows else "-"
 
 
 def markdown(results: list[dict[str, Any]], info: dict[str, Any]) -> str:
@@ -247,8 +271,8 @@ def markdown(results: list[dict[str, Any]], info: dict[str, Any]) -> str:
         f"mode {info.get('mode', 'as-of')}.",
         "",
         "| leads | raw rows | step | runs | median wall s | peak RSS MiB | raw rows/s | dbt execution s | "
-        "sum of model s | dbt overhead s |",
-        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "sum of model s | dbt overhead s | models | warehouse SQL s |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for res in results:
         for step in res["steps"]:
@@ -257,11 +281,14 @@ def markdown(results: list[dict[str, Any]], info: dict[str, Any]) -> str:
             elapsed = summary.median_of("dbt_elapsed")
             nodes = summary.median_of("dbt_node_seconds")
             overhead = f"{summary.median - elapsed:.1f}" if elapsed is not None else "-"
+            models = summary.median_of("models")
+            sql = summary.median_of("sql_seconds")
             lines.append(
                 f"| {res['leads']:,} | {res['raw_rows']:,} | {step['step']} | {len(runs)} | {summary.median:.1f} | "
                 f"{summary.peak_mb:,.0f} | {fmt_rate(step['rows'], summary.median)} | "
                 f"{'-' if elapsed is None else f'{elapsed:.1f}'} | {'-' if nodes is None else f'{nodes:.1f}'} | "
-                f"{overhead} |"
+                f"{overhead} | {'-' if models is None else f'{models:.0f}'} | "
+                f"{'-' if sql is None else f'{sql:.1f}'} |"
             )
         full = next((s for s in res["steps"] if s["step"] == "full build"), None)
         inc = next((s for s in res["steps"] if s["step"].startswith("incremental")), None)
@@ -315,7 +342,7 @@ def bench_size(leads: int, args: argparse.Namespace, base_env: dict[str, str]) -
     steps.append({"step": "load (bulk, with file checks)", "runs": [asdict(r) for r in loads], "rows": total_rows})
 
     threads = ["--threads", str(args.threads)] if args.threads else []
-    full_runs, append_runs, inc_runs, noop_runs = [], [], [], []
+    full_runs, append_runs, inc_runs, noop_runs, floor_runs = [], [], [], [], []
     for _ in range(args.runs):
         if args.mode == "append":
             moved = hold_back_day(db, args.end_date)
@@ -335,6 +362,10 @@ def bench_size(leads: int, args: argparse.Namespace, base_env: dict[str, str]) -
         if args.noop:
             noop_runs.append(dbt_run(inc_args, env, target_path, log))
             print(f"   refresh with nothing new {noop_runs[-1].seconds:.1f}s", flush=True)
+        if args.floor:
+            # dbt's own floor: the same invocation selecting one one-row model
+            floor_runs.append(dbt_run([*inc_args, "--select", FLOOR_MODEL], env, target_path, log))
+            print(f"   dbt floor (one model) {floor_runs[-1].seconds:.1f}s", flush=True)
     steps.append({"step": "full build", "runs": [asdict(r) for r in full_runs], "rows": total_rows})
     if append_runs:
         steps.append({"step": "append (+1 day into raw)", "runs": [asdict(r) for r in append_runs],
@@ -343,6 +374,9 @@ def bench_size(leads: int, args: argparse.Namespace, base_env: dict[str, str]) -
     if noop_runs:
         steps.append({"step": "refresh, nothing new (fixed cost)", "runs": [asdict(r) for r in noop_runs],
                       "rows": total_rows})
+    if floor_runs:
+        steps.append({"step": f"dbt floor: run selecting only {FLOOR_MODEL}", "runs": [asdict(r) for r in floor_runs],
+                      "rows": 0})
     if not args.keep:
         for suffix in ("", ".wal"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -365,6 +399,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--keep", action="store_true", help="keep the DuckDB files")
     p.add_argument("--no-noop", dest="noop", action="store_false",
                    help="skip the second refresh with nothing new (it measures the fixed cost of a refresh)")
+    p.add_argument("--no-floor", dest="floor", action="store_false",
+                   help="skip the dbt floor step (a run selecting one one-row model: dbt's fixed cost)")
     p.add_argument("--mode", choices=("append", "as-of"), default="append",
                    help="how the extra day arrives: appended to the raw tables (default) or made visible "
                         "by moving the as-of date (the first version of this benchmark)")
