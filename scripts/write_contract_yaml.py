@@ -79,6 +79,8 @@ def column_meta(table: Table, column: Column) -> dict:
         meta["money_in"] = column.money_in
     if column.fx_date:
         meta["fx_date"] = column.fx_date
+    if column.scale is not None:
+        meta["scale"] = column.scale
     return meta
 
 
@@ -131,6 +133,9 @@ def column_rules(table: Table, column: Column) -> list[str]:
         rules.append(f"Money in {column.money_in}; at most var max_plausible_amount in absolute value.")
     if column.fx_date:
         rules.append(f"Needs an FX rate to the reporting currency on or before {column.fx_date}.")
+    if column.type == "decimal":
+        rules.append(f"Kept as numeric({14 + (column.scale or 4)}, {column.scale or 4}): at most 14 digits "
+                     f"before the point, {column.scale or 4} after it (more are rounded).")
     if table.event_column == column.name:
         rules.append(f"Freshness: newest value at most {table.freshness_days} days before the as-of date.")
     return rules
@@ -351,6 +356,8 @@ def render_markdown(tables: tuple[Table, ...] = TABLES) -> str:
                 rules.append("plausible amount")
             if column.fx_date:
                 rules.append(f"FX rate at `{column.fx_date}`")
+            if column.scale is not None:
+                rules.append(f"{column.scale} decimal places")
             out.append(
                 f"| `{column.name}` | {column.type} | {'yes' if column.required else 'no'} | "
                 f"{'; '.join(rules)} | {_md(column.description)} |"

@@ -37,7 +37,9 @@
     {%- elif logical_type == 'timestamp' -%}
         {{ to_utc_timestamp(name) }}
     {%- elif logical_type == 'decimal' -%}
-        {{ to_decimal(name, 18, 4) }}
+        {#- 14 digits before the point; 4 after it unless the contract says (FX rates: 12) -#}
+        {%- set scale = column.get('scale') or 4 -%}
+        {{ to_decimal(name, 14 + scale, scale) }}
     {%- elif logical_type == 'integer' -%}
         {{ to_integer(name) }}
     {%- elif logical_type == 'boolean' -%}

@@ -143,7 +143,7 @@
         {"name": "rate_date", "logical_type": "date", "required": True, "key": True},
         {"name": "from_currency", "logical_type": "string", "required": True, "normalize": "upper", "key": True},
         {"name": "to_currency", "logical_type": "string", "required": True, "normalize": "upper", "key": True},
-        {"name": "rate", "logical_type": "decimal", "required": True, "min_value": 0, "min_inclusive": False}
+        {"name": "rate", "logical_type": "decimal", "required": True, "min_value": 0, "min_inclusive": False, "scale": 12}
     ]}
 ]) }}
 {%- endmacro %}

@@ -51,7 +51,7 @@
 
 
 {#- to_decimal(column, precision, scale): decimal text ('-12.5', '3') ->
-    numeric(precision, scale). Money uses (18, 4), FX rates (18, 8). -#}
+    numeric(precision, scale). Money uses (18, 4), FX rates (26, 12) (the contract column's scale). -#}
 {% macro to_decimal(column, precision=18, scale=4) -%}
     {{ return(adapter.dispatch('to_decimal')(column, precision, scale)) }}
 {%- endmacro %}

@@ -37,6 +37,7 @@ class Column:
     not_before: str | None = None  # another column of the row this one must not precede
     money_in: str | None = None  # the currency column of this amount (plausibility check)
     fx_date: str | None = None  # for a currency column: the date the FX rate is needed at
+    scale: int | None = None  # decimals: digits kept after the point (None: 4, money); 14 before it
 
     @property
     def normalize(self) -> str | None:
@@ -415,8 +416,9 @@ TABLES: tuple[Table, ...] = (
             C("rate_date", "date", "Day of the rate."),
             C("from_currency", "string", "ISO 4217 code converted from."),
             C("to_currency", "string", "ISO 4217 code converted to."),
-            C("rate", "decimal", "Units of to_currency per unit of from_currency, > 0.",
-              min_value=0, min_inclusive=False),
+            C("rate", "decimal", "Units of to_currency per unit of from_currency, > 0 (12 decimal "
+              "places are kept: 1 VND is about 0.00004 USD).",
+              min_value=0, min_inclusive=False, scale=12),
         ),
         event_column="rate_date",
         freshness_days=5,

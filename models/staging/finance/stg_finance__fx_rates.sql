@@ -16,7 +16,7 @@ renamed as (
         {{ clean_currency('to_currency') }} as to_currency,
 
         -- numerics
-        {{ to_decimal('rate', 18, 8) }} as rate,
+        typed__rate as rate,
 
         -- dates
         typed__rate_date as rate_date
