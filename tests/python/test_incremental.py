@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -51,16 +53,40 @@ def _tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> list[s
     return [r[0] for r in rows]
 
 
-def _copy_raw(demo_warehouse: Path, target: Path) -> None:
-    """The demo warehouse's raw tables (the seeds) into a new DuckDB file."""
-    con = duckdb.connect(str(target))
+@contextmanager
+def _with_demo(db: Path, demo_warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to `db` with the demo warehouse attached (read only) as `demo`."""
+    con = duckdb.connect(str(db))
     try:
         con.execute(f"attach '{demo_warehouse}' as demo (read_only)")
-        con.execute(f"create schema {RAW_SCHEMA}")
-        for name in _tables(con, "demo", RAW_SCHEMA):
-            con.execute(f'create table {RAW_SCHEMA}."{name}" as select * from demo.{RAW_SCHEMA}."{name}"')
+        yield con
     finally:
         con.close()
+
+
+def _copy_raw(con: duckdb.DuckDBPyConnection, until: date | None = None) -> list[str]:
+    """The demo's raw tables (the seeds) into schema raw; with `until`, only the rows of
+    tables with an event column dated on or before it. Returns the table names."""
+    con.execute(f"create schema {RAW_SCHEMA}")
+    names = _tables(con, "demo", RAW_SCHEMA)
+    for name in names:
+        day = _event_day(name)
+        where = f" where coalesce({day}, date '1900-01-01') <= date '{until}'" if day and until else ""
+        con.execute(f'create table {RAW_SCHEMA}."{name}" as select * from demo.{RAW_SCHEMA}."{name}"{where}')
+    return names
+
+
+def _append_day(con: duckdb.DuckDBPyConnection, names: list[str], day: date) -> int:
+    """INSERT the demo's raw rows dated `day` into the raw tables (a scheduled load); rows appended."""
+    appended = 0
+    for name in names:
+        event_day = _event_day(name)
+        if event_day:
+            appended += con.execute(
+                f'insert into {RAW_SCHEMA}."{name}" select * from demo.{RAW_SCHEMA}."{name}" '
+                f"where {event_day} = date '{day}'"
+            ).fetchone()[0]
+    return appended
 
 
 def _run(args: list[str], db: Path, work: Path) -> dict:
@@ -74,7 +100,8 @@ def _run(args: list[str], db: Path, work: Path) -> dict:
 def incremental_warehouse(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
     work = tmp_path_factory.mktemp("incremental")
     db = work / "incremental.duckdb"
-    _copy_raw(demo_warehouse, db)
+    with _with_demo(db, demo_warehouse) as con:
+        _copy_raw(con)
     start = AS_OF - timedelta(days=STEPS)
     first = _run(["run", "--quiet", "--vars", json.dumps({"as_of_date": start.isoformat()})], db, work)
     incremental_runs = []
@@ -167,33 +194,13 @@ def appended_warehouse(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFa
     work = tmp_path_factory.mktemp("appended")
     db = work / "appended.duckdb"
     start = AS_OF - timedelta(days=STEPS)
-    con = duckdb.connect(str(db))
-    try:
-        con.execute(f"attach '{demo_warehouse}' as demo (read_only)")
-        con.execute(f"create schema {RAW_SCHEMA}")
-        names = _tables(con, "demo", RAW_SCHEMA)
-        for name in names:
-            day = _event_day(name)
-            where = f" where coalesce({day}, date '1900-01-01') <= date '{start}'" if day else ""
-            con.execute(f'create table {RAW_SCHEMA}."{name}" as select * from demo.{RAW_SCHEMA}."{name}"{where}')
-    finally:
-        con.close()
+    with _with_demo(db, demo_warehouse) as con:
+        names = _copy_raw(con, until=start)
     runs = [_run(["run", "--quiet"], db, work)]
     for step in range(1, STEPS + 1):
         day = start + timedelta(days=step)
-        con = duckdb.connect(str(db))
-        try:
-            con.execute(f"attach '{demo_warehouse}' as demo (read_only)")
-            appended = 0
-            for name in names:
-                event_day = _event_day(name)
-                if event_day:
-                    appended += con.execute(
-                        f'insert into {RAW_SCHEMA}."{name}" select * from demo.{RAW_SCHEMA}."{name}" '
-                        f"where {event_day} = date '{day}'"
-                    ).fetchone()[0]
-        finally:
-            con.close()
+        with _with_demo(db, demo_warehouse) as con:
+            appended = _append_day(con, names, day)
         assert appended > 0, f"no raw rows dated {day}"
         runs.append(_run(["run", "--quiet"], db, work))
     return db, runs
@@ -247,35 +254,16 @@ def messy_pair(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -
     start = AS_OF - timedelta(days=1)
     names: list[str] = []
     for db in (full_db, inc_db):
-        con = duckdb.connect(str(db))
-        try:
-            con.execute(f"attach '{demo_warehouse}' as demo (read_only)")
-            con.execute(f"create schema {RAW_SCHEMA}")
-            names = _tables(con, "demo", RAW_SCHEMA)
-            for name in names:
-                day = _event_day(name)
-                where = ""
-                if day and db == inc_db:
-                    where = f" where coalesce({day}, date '1900-01-01') <= date '{start}'"
-                con.execute(f'create table {RAW_SCHEMA}."{name}" as select * from demo.{RAW_SCHEMA}."{name}"{where}')
+        with _with_demo(db, demo_warehouse) as con:
+            names = _copy_raw(con, until=start if db == inc_db else None)
             assert _messy_rows(con, old=True) == 1
             if db == full_db:
                 assert _messy_rows(con, old=False) == 3
-        finally:
-            con.close()
     _run(["run", "--quiet"], full_db, work / "full")
     runs = [_run(["run", "--quiet"], inc_db, work / "inc")]
-    con = duckdb.connect(str(inc_db))
-    try:
-        con.execute(f"attach '{demo_warehouse}' as demo (read_only)")
-        for name in names:
-            day = _event_day(name)
-            if day:
-                con.execute(f'insert into {RAW_SCHEMA}."{name}" select * from demo.{RAW_SCHEMA}."{name}" '
-                            f"where {day} = date '{AS_OF}'")
+    with _with_demo(inc_db, demo_warehouse) as con:
+        _append_day(con, names, AS_OF)
         assert _messy_rows(con, old=False) == 3
-    finally:
-        con.close()
     runs.append(_run(["run", "--quiet"], inc_db, work / "inc"))
     return full_db, inc_db, runs
 
