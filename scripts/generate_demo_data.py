@@ -1,6 +1,6 @@
-"""Generate the deterministic raw demo data into seeds/ (see kpi_pipeline/demo_data.py).
+"""Generate the deterministic raw demo data into seeds/demo/ and seeds/reference/, or --out DIR (see kpi_pipeline/demo_data.py).
 
-    python scripts/generate_demo_data.py [--seed 42] [--scale 1.0] [--out seeds]
+    python scripts/generate_demo_data.py [--seed 42] [--scale 1.0] [--out DIR]
                                          [--end-date 2026-10-31] [--format csv|parquet]
 """
 

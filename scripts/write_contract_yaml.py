@@ -1,24 +1,29 @@
-"""Render the raw data contract into dbt seed YAML and a markdown summary.
+"""Render the raw data contract into dbt sources, seed and model YAML, a macro and docs.
 
-    python scripts/write_contract_yaml.py          # (re)write both files
-    python scripts/write_contract_yaml.py --check  # exit 1 if they are stale
+    python scripts/write_contract_yaml.py          # (re)write every file below
+    python scripts/write_contract_yaml.py --check  # exit 1 if one is stale
 
 Outputs (all generated, never edited by hand):
-  seeds/_raw__seeds.yml      dbt properties of the raw seeds: descriptions,
-                             every column loaded as text (`column_types`), the
-                             logical type / required / enum / FK per column,
-                             also as `meta` (table and column level).
-  docs/raw_data_contract.md  one markdown page summarising the contract.
-  models/staging/_base__models.yml, models/quarantine/checks/_checks__models.yml
-                             docs of the per-table quarantine check models.
+  models/staging/<source>/_<source>__sources.yml
+                             one dbt source per source system (crm, marketing,
+                             ads, billing, finance, reference): database and
+                             schema from vars / env vars, every contract table
+                             with its description, columns, rules (also as
+                             `meta`), `loaded_at_field` and freshness.
+  seeds/demo/_demo__seeds.yml, seeds/reference/_reference__seeds.yml
+                             the seeds' properties: every column loaded as text
+                             (`column_types`).
+  models/staging/_base__models.yml
+                             docs and key tests of the per-table `base_` models.
   macros/quarantine/raw_contract.sql
                              the contract as a Jinja macro `raw_contract()`,
                              so the quarantine checks can be generated from it
                              at parse time (dbt's `graph` is empty while
-                             parsing, so the seeds' `meta` cannot drive `ref`).
+                             parsing, so the sources' `meta` cannot drive `ref`).
+  docs/raw_data_contract.md  one markdown page summarising the contract.
 
-The source of truth is `scripts/kpi_pipeline/contract.py`. Key tests are not
-rendered here: they live on the staging models, where the values are typed.
+The source of truth is `scripts/kpi_pipeline/contract.py`. Key tests on the
+typed values live on the staging models.
 """
 
 from __future__ import annotations
@@ -33,12 +38,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from kpi_pipeline.contract import TABLES, Column, Table  # noqa: E402
+from kpi_pipeline.demo_files import REFERENCE_SEEDS  # noqa: E402
 
-SEEDS_YAML = ROOT / "seeds" / "_raw__seeds.yml"
+DEMO_SEEDS_YAML = ROOT / "seeds" / "demo" / "_demo__seeds.yml"
+REFERENCE_SEEDS_YAML = ROOT / "seeds" / "reference" / "_reference__seeds.yml"
 CONTRACT_MD = ROOT / "docs" / "raw_data_contract.md"
 CONTRACT_MACRO = ROOT / "macros" / "quarantine" / "raw_contract.sql"
 BASE_YAML = ROOT / "models" / "staging" / "_base__models.yml"
-CHECKS_YAML = ROOT / "models" / "quarantine" / "checks" / "_checks__models.yml"
 
 # Every raw column is loaded as text; staging casts it. `varchar` (no length)
 # is unbounded text on both DuckDB and PostgreSQL.
@@ -151,91 +157,150 @@ def table_notes(table: Table) -> str:
     return " ".join(notes)
 
 
-def render_seeds_yaml(tables: tuple[Table, ...] = TABLES) -> str:
+SOURCE_DESCRIPTIONS = {
+    "reference": "Reference data: the channel taxonomy, the utm map and the KPI targets. A table of yours in the "
+                 "source schema wins over the project's seed of the same name (seeds/reference/ for the channels "
+                 "and utm map; without a targets table the scorecard has no targets).",
+    "ads": "Ad platforms and campaign planning: campaigns, ads and daily spend.",
+    "marketing": "Marketing automation: every touchpoint of a lead.",
+    "crm": "The CRM: leads, their lifecycle, opportunities and their stages, reps and teams.",
+    "billing": "Billing: customers and their subscription MRR changes.",
+    "finance": "Finance: sales and marketing costs other than media, and dated FX rates.",
+}
+
+# Where the raw tables are: the project's vars first, then the environment, then the defaults
+# (the target's database, schema raw). dbt renders these when it parses the project.
+SOURCE_DATABASE = "{{ var('raw_database', env_var('KPI_RAW_DATABASE', '') or target.database) }}"
+SOURCE_SCHEMA = "{{ var('raw_schema', env_var('KPI_RAW_SCHEMA', 'raw')) }}"
+
+
+def sources_path(source: str) -> Path:
+    return ROOT / "models" / "staging" / source / f"_{source}__sources.yml"
+
+
+def loaded_at_expression(column: str) -> str:
+    """A timestamp from the first ten characters (the date) of a raw column, text or native."""
+    return f"cast(nullif(substr(cast({column} as varchar), 1, 10), '') as timestamp)"
+
+
+def render_sources_yaml(source: str, tables: tuple[Table, ...] = TABLES) -> str:
+    """One dbt source per source system: its raw tables, their columns and freshness."""
+    mine = [t for t in tables if t.source == source]
+    lines = [
+        HEADER,
+        "version: 2",
+        "",
+        "sources:",
+        f"  - name: {source}",
+        f"    description: {_q(SOURCE_DESCRIPTIONS[source] + ' Raw data contract: docs/raw_data_contract.md.')}",
+        f"    database: {_q(SOURCE_DATABASE)}",
+        f"    schema: {_q(SOURCE_SCHEMA)}",
+        "    tables:",
+    ]
+    for table in mine:
+        base_model = "base_" + table.staging_model[4:]
+        lines.append(f"      - name: {table.name}")
+        text = (f"{table.description} {table_notes(table)} Read by `{base_model}` only "
+                "(text or native types; typed and checked there).")
+        lines.append(f"        description: {_q(text)}")
+        freshness = table.source_freshness
+        lines.append("        config:")
+        if freshness:
+            column, days = freshness
+            lines.append(f"          loaded_at_field: {_q(loaded_at_expression(column))}")
+            lines.append(f"          freshness: {{warn_after: {{count: {days}, period: day}}}}")
+        else:
+            lines.append("          freshness: null")
+        lines.append("          meta:")
+        for key, value in table_meta(table).items():
+            if key == "primary_key":
+                lines.append(f"            primary_key: [{', '.join(table.primary_key)}]")
+            elif isinstance(value, (dict, list)):
+                lines.append(f"            {key}: {_flow(value)}")
+            else:
+                lines.append(f"            {key}: {value}")
+        if not freshness:
+            lines.append(f"            no_freshness: {_q(table.no_freshness_reason or '')}")
+        lines.append("        columns:")
+        for column in table.columns:
+            description = " ".join([column.description, *column_rules(table, column)])
+            lines.append(f"          - name: {column.name}")
+            lines.append(f"            description: {_q(description)}")
+            lines.append("            config:")
+            lines.append(f"              meta: {_flow(column_meta(table, column))}")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def render_seeds_yaml(kind: str, tables: tuple[Table, ...] = TABLES) -> str:
+    """The seeds' properties: every column loaded as text (`column_types`), and what they are for."""
     lines = [HEADER, "version: 2", "", "seeds:"]
     for table in tables:
+        if (table.name in REFERENCE_SEEDS) != (kind == "reference"):
+            continue
+        if kind == "reference":
+            what = (f"The project's default `{table.name}` (schema `reference`): "
+                    f"`base_{table.staging_model[4:]}` reads it when the source schema has no "
+                    f"`{table.name}` table of yours. {table.description}")
+        else:
+            what = (f"Demo data for the source table `{table.source}.{table.name}`, seeded into the source "
+                    "schema only on request (var load_demo_data) and never over a table that holds other data "
+                    f"(macros/seeds/demo_seed_guard.sql). {table.description}")
         lines.append(f"  - name: {table.name}")
-        lines.append(f"    description: {_q(table.description + ' ' + table_notes(table))}")
+        lines.append(f"    description: {_q(what)}")
         lines.append("    config:")
         lines.append("      column_types:")
         for column in table.columns:
             lines.append(f"        {column.name}: {RAW_TYPE}")
-        lines.append("      meta:")
-        for key, value in table_meta(table).items():
-            if key == "primary_key":
-                lines.append(f"        primary_key: [{', '.join(table.primary_key)}]")
-            elif isinstance(value, (dict, list)):
-                lines.append(f"        {key}: {_flow(value)}")
-            else:
-                lines.append(f"        {key}: {value}")
         lines.append("    columns:")
         for column in table.columns:
             description = " ".join([column.description, *column_rules(table, column)])
             lines.append(f"      - name: {column.name}")
             lines.append(f"        description: {_q(description)}")
             lines.append(f"        data_type: {RAW_TYPE}")
-            lines.append("        config:")
-            lines.append(f"          meta: {_flow(column_meta(table, column))}")
         lines.append("")
     return "\n".join(lines)
 
 
 DQ_COLUMNS = (
-    ("dq_row_key", "The row's primary key as text, e.g. `lead_id=L-0000001`."),
-    ("dq_rule", "The first contract rule the row breaks (docs/quarantine.md); null for a clean row."),
+    ("dq_row_id", "`<dq_row_key> #<n>`: n numbers the raw rows that share the key (by all raw columns), so "
+                  "every raw row has its own id, exact copies included. Primary key of this model."),
+    ("dq_row_key", "The row's primary key as text, e.g. `lead_id=L-0000001`; not unique here (duplicates)."),
+    ("dq_rule", "The first single-table contract rule the row breaks (docs/quarantine.md); null when it breaks "
+                "none. The cross-table rules (foreign keys, FX rates) are applied by the staging model."),
     ("dq_column", "The column the rule is about."),
     ("dq_message", "What is wrong, in words, with the raw value."),
 )
 
 
-def _check_model_yaml(name: str, table: Table, what: str, base: bool) -> list[str]:
-    lines = [f"  - name: {name}", f"    description: {_q(what)}", "    columns:"]
-    for column in table.columns:
-        lines += [f"      - name: {column.name}", f"        description: {_q('Raw text, as loaded.')}"]
-    for column in table.columns:
-        text = (f"`{column.name}` parsed and normalised as the contract says ({column.type}; "
-                "contract_value), null when empty or unparseable; the staging model selects it.")
-        lines += [f"      - name: typed__{column.name}", f"        description: {_q(text)}"]
-    for column, text in DQ_COLUMNS:
-        lines += [f"      - name: {column}", f"        description: {_q(text)}"]
-    if base:
-        return lines
-    for column in table.columns:
-        if column.references:
-            text = (f"State of the referenced `{column.references}` row when this row was checked: clean, "
-                    "held_back, quarantined or unknown; null when the column is empty. An incremental run "
-                    "re-checks the rows whose state changed.")
-            lines += [f"      - name: dq_ref__{column.name}", f"        description: {_q(text)}"]
-        if column.fx_date:
-            text = (f"First day `{column.name}` converts to the reporting currency, as seen when this row was "
-                    "checked; an incremental run re-checks the rows whose date changed.")
-            lines += [f"      - name: dq_fx__{column.name}", f"        description: {_q(text)}"]
-    text = "The raw row as JSON text (every contract column, as loaded); only on quarantined rows."
-    lines += ["      - name: dq_raw_row", f"        description: {_q(text)}"]
-    return lines
-
-
-def render_checks_yaml(tables: tuple[Table, ...], base: bool) -> str:
+def render_base_yaml(tables: tuple[Table, ...] = TABLES) -> str:
     lines = [HEADER, "version: 2", "", "models:"]
     for table in tables:
-        if base:
-            name = "base_" + table.staging_model[4:]
-            what = (
-                f"Every raw `{table.name}` row with the first single-table contract rule it breaks "
-                "(null key, missing value, unparseable value, enum, range, plausible amount, date order, "
-                "after the as-of date, duplicates, order of an ordered status): "
-                f"`quarantine_row_checks('{table.name}')`. The only model reading raw `{table.name}`; "
-                "one row per raw row, so the key is not unique here."
-            )
-        else:
-            name = f"chk_{table.name}"
-            what = (
-                f"Every raw `{table.name}` row with the first contract rule it breaks, the cross-table rules "
-                f"(foreign keys, FX rates) included: `quarantine_cross_checks('{table.name}')`. "
-                f"`{table.staging_model}` selects the rows with no rule, `quarantined_rows` the others. "
-                "One row per raw row, so the key is not unique here."
-            )
-        lines += _check_model_yaml(name, table, what, base)
+        name = "base_" + table.staging_model[4:]
+        what = (
+            f"Every raw `{table.source}.{table.name}` row, typed, with the first single-table contract rule it "
+            "breaks (null key, missing value, unparseable value, enum, range, plausible amount, date order, after "
+            "the as-of date, duplicates, order of an ordered status): "
+            f"`quarantine_base('{table.name}')`. The only model reading the source table; one row per raw row. "
+            f"`{table.staging_model}` keeps the rows that pass every rule, cross-table rules included; "
+            "`quarantined_rows` lists the others."
+        )
+        if table.event_column:
+            what += (" Incremental: a run re-checks the raw rows of the refresh window and every row sharing a "
+                     "key (or an ordered-status partition) with them (docs/quarantine.md).")
+        lines += [f"  - name: {name}", f"    description: {_q(what)}", "    columns:"]
+        for column, text in DQ_COLUMNS[:1]:
+            lines += [f"      - name: {column}", f"        description: {_q(text)}",
+                      "        data_tests:", "          - not_null", "          - unique"]
+        for column in table.columns:
+            lines += [f"      - name: {column.name}",
+                      f"        description: {_q('Raw value as text, as loaded (a native value cast to text).')}"]
+        for column in table.columns:
+            text = (f"`{column.name}` parsed and normalised as the contract says ({column.type}; "
+                    "contract_value), null when empty or unparseable; the staging model selects it.")
+            lines += [f"      - name: typed__{column.name}", f"        description: {_q(text)}"]
+        for column, text in DQ_COLUMNS[1:]:
+            lines += [f"      - name: {column}", f"        description: {_q(text)}"]
         lines.append("")
     return "\n".join(lines)
 
@@ -367,13 +432,16 @@ def render_markdown(tables: tuple[Table, ...] = TABLES) -> str:
 
 
 def outputs() -> dict[Path, str]:
-    return {
-        SEEDS_YAML: render_seeds_yaml(),
+    files = {
+        DEMO_SEEDS_YAML: render_seeds_yaml("demo"),
+        REFERENCE_SEEDS_YAML: render_seeds_yaml("reference"),
         CONTRACT_MD: render_markdown(),
         CONTRACT_MACRO: render_contract_macro(),
-        BASE_YAML: render_checks_yaml(TABLES, base=True),
-        CHECKS_YAML: render_checks_yaml(TABLES, base=False),
+        BASE_YAML: render_base_yaml(),
     }
+    for source in dict.fromkeys(t.source for t in TABLES):
+        files[sources_path(source)] = render_sources_yaml(source)
+    return files
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,54 +1,49 @@
 {#-
     One row per raw table: raw rows, clean rows (in staging), quarantined rows
     (rejected + held back), the rejected share and whether it is above var
-    quarantine_threshold (which fails the run).
+    quarantine_threshold. Counted from the same verdicts as the staging models
+    and quarantined_rows (contract_verdict_ctes), straight from the base
+    models, so it is built even when a table above the threshold stops the
+    build of everything downstream of its staging model.
 -#}
 {%- set tables = raw_contract() %}
+{%- set held_back = "'" ~ quarantine_held_back_rules() | join("', '") ~ "'" %}
 
 with
+{{ contract_verdict_ctes(tables | map(attribute='name') | list) }}
 
-raw_counts as (
+counts as (
     {% for table in tables %}
         select
             '{{ table.name }}' as raw_table,
-            count(*) as raw_rows
-        from {{ ref('chk_' ~ table.name) }}
+            count(*) as raw_rows,
+            coalesce(sum(case when dq_rule is null then 1 else 0 end), 0) as clean_rows,
+            coalesce(sum(case when dq_rule is not null then 1 else 0 end), 0) as quarantined_rows,
+            coalesce(sum(case when dq_rule not in ({{ held_back }}) then 1 else 0 end), 0) as rejected_rows,
+            coalesce(sum(case when dq_rule in ({{ held_back }}) then 1 else 0 end), 0) as held_back_rows
+        from verdict__{{ table.name }}
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
-
-),
-
-quarantine_counts as (
-
-    select
-        raw_table,
-        count(*) as quarantined_rows,
-        sum(case when counts_toward_threshold then 1 else 0 end) as rejected_rows,
-        sum(case when counts_toward_threshold then 0 else 1 end) as held_back_rows
-    from {{ ref('quarantined_rows') }}
-    group by raw_table
 
 ),
 
 final as (
 
     select
-        raw_counts.raw_table,
-        raw_counts.raw_rows,
-        raw_counts.raw_rows - coalesce(quarantine_counts.quarantined_rows, 0) as clean_rows,
-        coalesce(quarantine_counts.quarantined_rows, 0) as quarantined_rows,
-        coalesce(quarantine_counts.rejected_rows, 0) as rejected_rows,
-        coalesce(quarantine_counts.held_back_rows, 0) as held_back_rows,
-        {{ safe_divide('coalesce(quarantine_counts.rejected_rows, 0)', 'raw_counts.raw_rows') }} as rejected_share,
-        cast({{ var('quarantine_threshold', 0.01) }} as {{ dbt.type_numeric() }}) as quarantine_threshold,
+        raw_table,
+        raw_rows,
+        clean_rows,
+        quarantined_rows,
+        rejected_rows,
+        held_back_rows,
+        {{ safe_divide('rejected_rows', 'raw_rows') }} as rejected_share,
+        cast({{ quarantine_threshold() }} as {{ dbt.type_numeric() }}) as quarantine_threshold,
         coalesce(
-            {{ safe_divide('coalesce(quarantine_counts.rejected_rows, 0)', 'raw_counts.raw_rows') }}
-            > cast({{ var('quarantine_threshold', 0.01) }} as {{ dbt.type_numeric() }}),
+            {{ safe_divide('rejected_rows', 'raw_rows') }}
+            > cast({{ quarantine_threshold() }} as {{ dbt.type_numeric() }}),
             false
         ) as is_above_threshold
-    from raw_counts
-    left join quarantine_counts
-        on raw_counts.raw_table = quarantine_counts.raw_table
+    from counts
 
 )
 

@@ -1,11 +1,14 @@
 {#-
     Every quarantined raw row of every raw table, one long table for BI and
     on-call: which table, which row (primary key), which rule it broke, on
-    which column, a message, and the raw row itself as JSON text.
+    which column, a message, and the raw row itself as JSON text. The verdicts
+    are the staging models' (contract_verdict_ctes, macros/quarantine/): a row
+    is here exactly when it is not in its staging model.
 -#}
 {%- set tables = raw_contract() %}
 
 with
+{{ contract_verdict_ctes(tables | map(attribute='name') | list) }}
 
 unioned as (
     {% for table in tables %}
@@ -15,8 +18,8 @@ unioned as (
             dq_rule as rule_name,
             dq_column as column_name,
             dq_message as message,
-            dq_raw_row as raw_row
-        from {{ ref('chk_' ~ table.name) }}
+            {{ raw_row_json(table.columns) }} as raw_row
+        from verdict__{{ table.name }}
         where dq_rule is not null
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}

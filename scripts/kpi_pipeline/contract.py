@@ -81,6 +81,20 @@ class Table:
     freshness_days: int | None = None  # max age of the newest row vs as-of date
     extra: dict = field(default_factory=dict)
     progression: Progression | None = None
+    # dbt source freshness (the wall clock, for the sync that fills the source schema):
+    # the event column, or for a dimension table the date column that grows with new rows
+    loaded_at_column: str | None = None
+    loaded_at_days: int | None = None
+    no_freshness_reason: str | None = None  # why a table has no source freshness
+
+    @property
+    def source_freshness(self) -> tuple[str, int] | None:
+        """(column, warn after days) of `dbt source freshness`, or None."""
+        if self.loaded_at_column:
+            return self.loaded_at_column, self.loaded_at_days or 1
+        if self.event_column:
+            return self.event_column, self.freshness_days or 1
+        return None
 
     @property
     def staging_model(self) -> str:
@@ -131,6 +145,8 @@ TABLES: tuple[Table, ...] = (
             C("channel_group", "string", "paid, owned or earned.", enum=("paid", "owned", "earned")),
             C("is_paid", "boolean", "True for paid media channels (used by paid CAC)."),
         ),
+        no_freshness_reason="reference data the project ships (seeds/reference/), overridden by a table of "
+                            "yours; it changes when you change it, not with a sync",
     ),
     Table(
         "ref_utm_channel_map",
@@ -144,6 +160,8 @@ TABLES: tuple[Table, ...] = (
             C("utm_medium", "string", "utm_medium value, lower case ('(none)' for no utm)."),
             C("channel_id", "string", "Channel the pair maps to.", references="ref_channels.channel_id"),
         ),
+        no_freshness_reason="reference data the project ships (seeds/reference/), overridden by a table of "
+                            "yours; it changes when you change it, not with a sync",
     ),
     Table(
         "ref_kpi_targets",
@@ -157,6 +175,8 @@ TABLES: tuple[Table, ...] = (
             C("dimension_value", "string", "Channel or team id; 'all' for total."),
             C("target_value", "decimal", "Target value in the KPI's unit (money in reporting currency)."),
         ),
+        loaded_at_column="target_month",
+        loaded_at_days=62,
     ),
     Table(
         "ads_campaigns",
@@ -174,6 +194,8 @@ TABLES: tuple[Table, ...] = (
             C("end_date", "date", "Last day the campaign runs; empty if still running.", required=False,
               not_before="start_date"),
         ),
+        loaded_at_column="start_date",
+        loaded_at_days=120,
     ),
     Table(
         "ads_ads",
@@ -187,6 +209,8 @@ TABLES: tuple[Table, ...] = (
             C("ad_format", "string", "text, image, video or carousel.",
               enum=("text", "image", "video", "carousel")),
         ),
+        no_freshness_reason="no column tells when an ad was added; an ad missing here quarantines the spend "
+                            "and touches that name it (unknown_reference)",
     ),
     Table(
         "ads_spend_daily",
@@ -325,6 +349,8 @@ TABLES: tuple[Table, ...] = (
             C("terminated_date", "date", "Last day; empty while employed.", required=False,
               not_before="hired_date"),
         ),
+        loaded_at_column="hired_date",
+        loaded_at_days=365,
     ),
     Table(
         "crm_sales_teams",
@@ -337,6 +363,8 @@ TABLES: tuple[Table, ...] = (
             C("region", "string", "Region the team covers."),
             C("manager_rep_id", "string", "Manager.", references="crm_sales_reps.rep_id"),
         ),
+        no_freshness_reason="no column tells when a team was added; a team missing here quarantines the "
+                            "rep-team rows that name it (unknown_reference)",
     ),
     Table(
         "crm_rep_team_history",
@@ -350,6 +378,8 @@ TABLES: tuple[Table, ...] = (
             C("valid_to", "date", "Day the rep left the team; empty if current.", required=False,
               not_before="valid_from"),
         ),
+        loaded_at_column="valid_from",
+        loaded_at_days=365,
     ),
     Table(
         "billing_customers",
@@ -367,6 +397,8 @@ TABLES: tuple[Table, ...] = (
             C("segment", "string", "Company size segment.", enum=SEGMENTS),
             C("created_at", "timestamp", "When the customer record was created."),
         ),
+        loaded_at_column="created_at",
+        loaded_at_days=62,
     ),
     Table(
         "billing_subscription_events",

@@ -48,7 +48,8 @@ too so unit economics (CPL, CAC) stay comparable. Reference tables (channels,
 utm map, campaigns, ads, reps, teams, FX) keep their size.
 ``--leads N``: exactly N leads (sets the scale to N / 3000: ``--leads 1000000``
 is ~5.2M touchpoints, ``--leads 2000000`` ~10M).
-``--end-date``: last day of data. ``--out``: output folder.
+``--end-date``: last day of data. ``--out``: output folder, one file per table
+(default: the project's seeds, seeds/demo/ and seeds/reference/).
 ``--format``: csv (default) or parquet (needs pyarrow; all columns as text,
 written in row groups of ``--row-group-size`` rows, default 100,000).
 
@@ -78,10 +79,14 @@ from itertools import accumulate
 from typing import IO, Any, Iterable, Sequence
 
 try:  # imported as the package module
+    from kpi_pipeline import PROJECT_DIR
     from kpi_pipeline.contract import TABLES, TABLES_BY_NAME
+    from kpi_pipeline.demo_files import REFERENCE_SEEDS
 except ImportError:  # run as a plain script: python scripts/kpi_pipeline/demo_data.py
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from kpi_pipeline import PROJECT_DIR
     from kpi_pipeline.contract import TABLES, TABLES_BY_NAME
+    from kpi_pipeline.demo_files import REFERENCE_SEEDS
 
 # --------------------------------------------------------------------------
 # Time helpers: instants are integer seconds since the epoch (UTC), days are
@@ -513,10 +518,21 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def table_path(out_dir: str, table: str, suffix: str, seeds_layout: bool = False) -> str:
+    """Where a table's file goes: `out_dir/<table><suffix>` (a data directory), or with
+    `seeds_layout` the project's seeds folders (seeds/reference/ for the reference data,
+    seeds/demo/ for everything else; see kpi_pipeline.demo_files)."""
+    if not seeds_layout:
+        return os.path.join(out_dir, f"{table}{suffix}")
+    folder = os.path.join(out_dir, "reference" if table in REFERENCE_SEEDS else "demo")
+    os.makedirs(folder, exist_ok=True)
+    return os.path.join(folder, f"{table}{suffix}")
+
+
 class Sink:
     """One open csv.writer per contract table; rows are streamed to disk."""
 
-    def __init__(self, out_dir: str) -> None:
+    def __init__(self, out_dir: str, seeds_layout: bool = False) -> None:
         os.makedirs(out_dir, exist_ok=True)
         self.out_dir = out_dir
         self.files: dict[str, IO[str]] = {}
@@ -524,7 +540,7 @@ class Sink:
         self.columns: dict[str, list[str]] = {}
         self.counts: dict[str, int] = {}
         for t in TABLES:
-            f = open(os.path.join(out_dir, f"{t.name}.csv"), "w", newline="", encoding="utf-8")
+            f = open(table_path(out_dir, t.name, ".csv", seeds_layout), "w", newline="", encoding="utf-8")
             w = csv.writer(f, lineterminator="\n")
             w.writerow(t.column_names)
             self.files[t.name], self.writers[t.name], self.counts[t.name] = f, w, 0
@@ -1337,13 +1353,18 @@ def _target_row(ctx: Ctx, rng: random.Random, month: str, kpi: str, dim_type: st
 # Entry points
 # --------------------------------------------------------------------------
 def generate(out_dir: str, seed: int = 42, scale: float = 1.0, end: date = date(2026, 10, 31),
-             fmt: str = "csv", n_leads: int | None = None, row_group_size: int = 100_000) -> dict[str, int]:
+             fmt: str = "csv", n_leads: int | None = None, row_group_size: int = 100_000,
+             seeds_layout: bool = False) -> dict[str, int]:
     """Write every contract table into out_dir (CSV, or Parquet streamed in row groups);
-    return row counts per table. `n_leads` overrides the lead count implied by `scale`."""
+    return row counts per table. `n_leads` overrides the lead count implied by `scale`;
+    `seeds_layout` writes the project's seeds folders (reference/ and demo/) instead of
+    one flat data directory."""
     cal = make_calendar(end)
     campaigns = build_campaigns(cal, seed)
     cum, conf = lead_weights(cal, campaigns)
-    sink = ParquetSink(out_dir, row_group_size) if fmt == "parquet" else Sink(out_dir)
+    if seeds_layout and fmt != "csv":
+        raise ValueError("the seeds layout is CSV only")
+    sink = ParquetSink(out_dir, row_group_size) if fmt == "parquet" else Sink(out_dir, seeds_layout)
     leads = n_leads if n_leads is not None else max(1, round(BASE_LEADS * scale))
     ctx = Ctx(seed, scale, cal, build_fx(cal, seed), campaigns, build_reps(cal), sink, Ids(), Agg(MONTHS),
               leads, cum, conf)
@@ -1365,7 +1386,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--scale", type=float, default=1.0, help="multiplies the number of leads (~3000 at 1.0)")
     p.add_argument("--leads", type=int, default=None,
                    help="exact number of leads; sets --scale to leads / 3000 (money scales with it)")
-    p.add_argument("--out", default="seeds", help="output folder (default: seeds)")
+    p.add_argument("--out", default=None,
+                   help="output folder, one file per table (a --data-dir for kpi-pipeline); default: the "
+                        "project's seeds (seeds/demo/ and seeds/reference/)")
     p.add_argument("--end-date", default="2026-10-31", type=date.fromisoformat,
                    help="last day of data; the data covers the 24 months ending here")
     p.add_argument("--format", choices=("csv", "parquet"), default="csv")
@@ -1393,8 +1416,10 @@ def peak_rss_mb() -> float | None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     t0 = time.perf_counter()
-    counts = generate(args.out, seed=args.seed, scale=args.scale, end=args.end_date, fmt=args.format,
-                      n_leads=args.leads, row_group_size=args.row_group_size)
+    seeds_layout = args.out is None
+    out = str(PROJECT_DIR / "seeds") if seeds_layout else args.out
+    counts = generate(out, seed=args.seed, scale=args.scale, end=args.end_date, fmt=args.format,
+                      n_leads=args.leads, row_group_size=args.row_group_size, seeds_layout=seeds_layout)
     if not args.quiet:
         width = max(len(n) for n in counts)
         for name in TABLES_BY_NAME:
@@ -1402,7 +1427,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rss = peak_rss_mb()
         print(f"{'total':<{width}}  {sum(counts.values()):>11,}   "
               f"({time.perf_counter() - t0:.1f}s, peak RSS {rss:.0f} MiB, seed={args.seed}, scale={args.scale:g}, "
-              f"format={args.format}, out={args.out})")
+              f"format={args.format}, out={out})")
     return 0
 
 

@@ -1,9 +1,10 @@
 {#-
-    No row vanishes: for every raw table, raw rows = clean rows in its staging
-    model + rows in quarantine.quarantined_rows. Returns the tables that do not add up.
-    Raw rows are counted through the table's base_ model, a view of the raw
-    table with no filter and no join: a test that refs a seed directly would be
-    deselected by `kpi-pipeline run` (it builds with --exclude resource_type:seed).
+    No row vanishes: for every raw table, the rows of its source table = clean
+    rows in its staging model + rows in quarantine.quarantined_rows. Returns the
+    tables that do not add up (an incremental base model that missed rows, a
+    rule that drops rows instead of quarantining them). The source is counted
+    as the base model reads it (raw_text_select: the user's table, or the
+    project's reference seed when there is none).
 -#}
 {%- set tables = raw_contract() %}
 
@@ -13,7 +14,7 @@ counts as (
     {% for table in tables %}
         select
             '{{ table.name }}' as raw_table,
-            (select count(*) from {{ ref('base_' ~ table.staging_model[4:]) }}) as raw_rows,
+            (select count(*) from ({{ raw_text_select(table) }}) as source_rows) as raw_rows,
             (select count(*) from {{ ref(table.staging_model) }}) as clean_rows,
             (
                 select count(*) from {{ ref('quarantined_rows') }}

@@ -2,9 +2,9 @@ with
 
 source as (
 
-    -- clean rows only; rows that break a contract rule are in quarantine (docs/quarantine.md)
-    select * from {{ ref('chk_crm_leads') }}
-    where dq_rule is null
+    -- the rows of base_ that break no contract rule, foreign keys and FX rates included; the others are in
+    -- quarantine.quarantined_rows (docs/quarantine.md)
+    {{ contract_clean_rows('crm_leads') | indent(4) }}
 
 ),
 

@@ -1,2 +1,4 @@
--- Every raw ads_ads row with the first single-table contract rule it breaks (macros/quarantine).
-{{ quarantine_row_checks('ads_ads') }}
+-- Every row of source ads.ads_ads, typed, with the first single-table contract rule it breaks
+-- (macros/quarantine).
+{{ config(materialized='table') }}
+{{ quarantine_base('ads_ads') }}

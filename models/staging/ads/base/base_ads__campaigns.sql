@@ -1,2 +1,4 @@
--- Every raw ads_campaigns row with the first single-table contract rule it breaks (macros/quarantine).
-{{ quarantine_row_checks('ads_campaigns') }}
+-- Every row of source ads.ads_campaigns, typed, with the first single-table contract rule it breaks
+-- (macros/quarantine).
+{{ config(materialized='table') }}
+{{ quarantine_base('ads_campaigns') }}

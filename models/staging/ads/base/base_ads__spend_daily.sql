@@ -1,2 +1,10 @@
--- Every raw ads_spend_daily row with the first single-table contract rule it breaks (macros/quarantine).
-{{ quarantine_row_checks('ads_spend_daily') }}
+-- Every row of source ads.ads_spend_daily, typed, with the first single-table contract rule it breaks
+-- (macros/quarantine). Incremental: a run re-checks the rows of the refresh window and the keys they share
+-- (quarantine_base, docs/quarantine.md).
+{{ config(
+    materialized='incremental',
+    unique_key='dq_row_key',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+) }}
+{{ quarantine_base('ads_spend_daily') }}

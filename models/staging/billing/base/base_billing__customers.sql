@@ -1,2 +1,4 @@
--- Every raw billing_customers row with the first single-table contract rule it breaks (macros/quarantine).
-{{ quarantine_row_checks('billing_customers') }}
+-- Every row of source billing.billing_customers, typed, with the first single-table contract rule it breaks
+-- (macros/quarantine).
+{{ config(materialized='table') }}
+{{ quarantine_base('billing_customers') }}

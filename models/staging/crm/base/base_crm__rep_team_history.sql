@@ -1,2 +1,4 @@
--- Every raw crm_rep_team_history row with the first single-table contract rule it breaks (macros/quarantine).
-{{ quarantine_row_checks('crm_rep_team_history') }}
+-- Every row of source crm.crm_rep_team_history, typed, with the first single-table contract rule it breaks
+-- (macros/quarantine).
+{{ config(materialized='table') }}
+{{ quarantine_base('crm_rep_team_history') }}

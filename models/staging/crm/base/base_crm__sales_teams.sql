@@ -1,2 +1,4 @@
--- Every raw crm_sales_teams row with the first single-table contract rule it breaks (macros/quarantine).
-{{ quarantine_row_checks('crm_sales_teams') }}
+-- Every row of source crm.crm_sales_teams, typed, with the first single-table contract rule it breaks
+-- (macros/quarantine).
+{{ config(materialized='table') }}
+{{ quarantine_base('crm_sales_teams') }}

@@ -1,2 +1,4 @@
--- Every raw ref_channels row with the first single-table contract rule it breaks (macros/quarantine).
-{{ quarantine_row_checks('ref_channels') }}
+-- Every row of source reference.ref_channels, typed, with the first single-table contract rule it breaks
+-- (macros/quarantine).
+{{ config(materialized='table') }}
+{{ quarantine_base('ref_channels') }}

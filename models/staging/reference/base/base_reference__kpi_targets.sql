@@ -1,2 +1,4 @@
--- Every raw ref_kpi_targets row with the first single-table contract rule it breaks (macros/quarantine).
-{{ quarantine_row_checks('ref_kpi_targets') }}
+-- Every row of source reference.ref_kpi_targets, typed, with the first single-table contract rule it breaks
+-- (macros/quarantine).
+{{ config(materialized='table') }}
+{{ quarantine_base('ref_kpi_targets') }}

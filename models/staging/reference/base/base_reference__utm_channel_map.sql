@@ -1,2 +1,4 @@
--- Every raw ref_utm_channel_map row with the first single-table contract rule it breaks (macros/quarantine).
-{{ quarantine_row_checks('ref_utm_channel_map') }}
+-- Every row of source reference.ref_utm_channel_map, typed, with the first single-table contract rule it breaks
+-- (macros/quarantine).
+{{ config(materialized='table') }}
+{{ quarantine_base('ref_utm_channel_map') }}

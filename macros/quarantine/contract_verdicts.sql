@@ -1,0 +1,278 @@
+{#-
+    The cross-table rules of the raw data contract: foreign keys and FX rates (docs/quarantine.md).
+
+    A row's full verdict is its single-table verdict (dq_rule of its base model), else the first foreign key
+    whose parent row is unknown (unknown_reference), held back after the as-of date (reference_after_as_of) or
+    quarantined itself (quarantined_reference), else no_fx_rate when its currency has no rate to the reporting
+    currency on or before its date (only when it has an amount: a deal without an amount needs no rate). A
+    parent's state is its own full verdict, so the cascade follows the foreign keys to the end: the stage change
+    of a deal whose lead is quarantined is quarantined too, never orphaned in a mart.
+
+    contract_verdict_ctes(tables) writes one CTE `verdict__<table>` per table (every raw row, raw and typed
+    columns, full verdict) for the tables asked for and every table they reference, in dependency order, reading
+    only the base models; `state__<table>` (one row per key: has a clean row, is held back) for each parent.
+    The staging model of a table selects the clean rows (contract_clean_rows), quarantined_rows and
+    quarantine_summary the others, the quarantine_below_threshold test counts them: the verdicts are computed
+    when read, never stored, so a parent that arrives or changes later is always seen.
+-#}
+
+{#- contract_tables_in_order(names): the contract tables of `names` and every table they reference through a
+    foreign key, parents before children. -#}
+{% macro contract_tables_in_order(names) -%}
+    {%- set by_name = {} -%}
+    {%- for table in raw_contract() %}{% do by_name.update({table.name: table}) %}{% endfor -%}
+    {%- set needed = [] -%}
+    {%- for name in names if name not in needed %}{% do needed.append(name) %}{% endfor -%}
+    {%- for _ in range(20) -%}
+        {%- for name in needed | list -%}
+            {%- for column in by_name[name].columns if column.get('references') -%}
+                {%- set parent = column.references.split('.')[0] -%}
+                {%- if parent not in needed %}{% do needed.append(parent) %}{% endif -%}
+            {%- endfor -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- set ordered = [] -%}
+    {%- for _ in range(20) -%}
+        {%- for table in raw_contract() if table.name in needed and table not in ordered -%}
+            {%- set ready = [] -%}
+            {%- for column in table.columns if column.get('references') -%}
+                {%- set parent = column.references.split('.')[0] -%}
+                {%- if parent != table.name and by_name[parent] not in ordered %}{% do ready.append(parent) %}{% endif -%}
+            {%- endfor -%}
+            {%- if not ready %}{% do ordered.append(table) %}{% endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- if ordered | length != needed | length -%}
+        {{ exceptions.raise_compiler_error('the foreign keys of the raw data contract form a cycle among ' ~ needed | join(', ')) }}
+    {%- endif -%}
+    {{ return(ordered) }}
+{%- endmacro %}
+
+
+{#- contract_fx_ctes(): the first day each currency converts to the reporting currency, directly (a quote either
+    way) or through var fx_pivot_currency, as int_fx_rates_daily converts; from the clean FX rates. -#}
+{% macro contract_fx_ctes() -%}
+    {%- set pivot = "'" ~ (var('fx_pivot_currency', 'USD') | upper) ~ "'" %}
+contract_fx_quotes as (
+
+    select
+        typed__rate_date as rate_date,
+        typed__from_currency as currency,
+        typed__to_currency as anchor_currency
+    from {{ ref('base_finance__fx_rates') }}
+    where dq_rule is null and typed__rate > 0 and typed__from_currency <> typed__to_currency
+
+    union all
+
+    select
+        typed__rate_date as rate_date,
+        typed__to_currency as currency,
+        typed__from_currency as anchor_currency
+    from {{ ref('base_finance__fx_rates') }}
+    where dq_rule is null and typed__rate > 0 and typed__from_currency <> typed__to_currency
+
+),
+
+contract_fx_anchor_starts as (
+
+    select
+        currency,
+        anchor_currency,
+        min(rate_date) as first_rate_date
+    from contract_fx_quotes
+    where anchor_currency in ({{ reporting_currency() }}, {{ pivot }})
+    group by currency, anchor_currency
+
+),
+
+contract_fx_paths as (
+
+    select
+        currency,
+        first_rate_date
+    from contract_fx_anchor_starts
+    where anchor_currency = {{ reporting_currency() }}
+
+    union all
+
+    select
+        currency_to_pivot.currency,
+        greatest(currency_to_pivot.first_rate_date, reporting_to_pivot.first_rate_date) as first_rate_date
+    from contract_fx_anchor_starts as currency_to_pivot
+    inner join contract_fx_anchor_starts as reporting_to_pivot
+        on
+            reporting_to_pivot.currency = {{ reporting_currency() }}
+            and reporting_to_pivot.anchor_currency = {{ pivot }}
+    where currency_to_pivot.anchor_currency = {{ pivot }}
+
+),
+
+contract_fx_starts as (
+
+    select
+        currency,
+        min(first_rate_date) as first_rate_date
+    from contract_fx_paths
+    group by currency
+
+),
+{%- endmacro %}
+
+
+{#- contract_cross_rules(table): the joins and the cross-table rules of a table, in precedence order: each
+    foreign key (unknown, held back, quarantined parent), then each FX column. -#}
+{% macro contract_cross_rules(table) -%}
+    {%- set by_name = {} -%}
+    {%- for column in table.columns %}{% do by_name.update({column.name: column}) %}{% endfor -%}
+    {%- set held_back = quarantine_held_back_rules() -%}
+    {%- set joins = [] -%}
+    {%- set rules = [] -%}
+    {%- for column in table.columns if column.get('references') -%}
+        {%- set parent_table, parent_column = column.references.split('.') -%}
+        {%- set parent = raw_contract_table(parent_table) -%}
+        {%- if parent.primary_key | list != [parent_column] -%}
+            {{ exceptions.raise_compiler_error(table.name ~ '.' ~ column.name ~ ' references ' ~ column.references ~ ', which is not the one-column key of ' ~ parent_table) }}
+        {%- endif -%}
+        {%- set alias = 'ref__' ~ column.name -%}
+        {%- set value = typed_value(column, 'base') -%}
+        {%- do joins.append('left join state__' ~ parent_table ~ ' as ' ~ alias ~ ' on ' ~ value ~ ' = ' ~ alias ~ '.parent_key') -%}
+        {%- do rules.append({
+            'rule': 'unknown_reference', 'column': column.name,
+            'condition': value ~ ' is not null and ' ~ alias ~ '.parent_key is null',
+            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(value) ~ " || ' is not in " ~ column.references ~ "'"}) -%}
+        {%- do rules.append({
+            'rule': 'reference_after_as_of', 'column': column.name,
+            'condition': alias ~ '.has_clean_row = 0 and ' ~ alias ~ '.is_held_back = 1',
+            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(value) ~ " || ' is held back in "
+                ~ parent_table ~ " (dated after the as-of date)'"}) -%}
+        {%- do rules.append({
+            'rule': 'quarantined_reference', 'column': column.name,
+            'condition': alias ~ '.has_clean_row = 0',
+            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(value) ~ " || ' is quarantined in "
+                ~ parent_table ~ " (see quarantine.quarantined_rows)'"}) -%}
+    {%- endfor -%}
+    {%- for column in table.columns if column.get('fx_date') -%}
+        {%- set alias = 'fx__' ~ column.name -%}
+        {%- set value = typed_value(column, 'base') -%}
+        {%- set fx_day = 'cast(' ~ typed_value(by_name[column.fx_date], 'base') ~ ' as date)' -%}
+        {%- set amounts = [] -%}
+        {%- for money in table.columns if money.get('money_in') == column.name -%}
+            {%- do amounts.append(typed_value(money, 'base') ~ ' is not null') -%}
+        {%- endfor -%}
+        {%- do joins.append('left join contract_fx_starts as ' ~ alias ~ ' on ' ~ value ~ ' = ' ~ alias ~ '.currency') -%}
+        {%- do rules.append({
+            'rule': 'no_fx_rate', 'column': column.name,
+            'condition': value ~ ' <> ' ~ reporting_currency()
+                ~ (' and (' ~ amounts | join(' or ') ~ ')' if amounts else '')
+                ~ ' and (' ~ alias ~ '.first_rate_date is null or ' ~ fx_day ~ ' < ' ~ alias ~ '.first_rate_date)',
+            'message': "'no FX rate from ' || " ~ quarantine_text(value) ~ " || ' to " ~ reporting_currency() | replace("'", "")
+                ~ " on or before " ~ column.fx_date ~ " ' || " ~ quarantine_text(clean_string('base.' ~ column.fx_date))}) -%}
+    {%- endfor -%}
+    {{ return({'joins': joins, 'rules': rules}) }}
+{%- endmacro %}
+
+
+{#- contract_verdict_ctes(names): the verdict (and, for parents, state) CTEs of the tables `names` and the tables
+    they reference (see the top). Each CTE ends with a comma: the caller follows with its own CTEs. -#}
+{% macro contract_verdict_ctes(names) -%}
+    {%- set tables = contract_tables_in_order(names) -%}
+    {%- set parents = [] -%}
+    {%- set needs_fx = [] -%}
+    {%- for table in tables -%}
+        {%- for column in table.columns -%}
+            {%- if column.get('references') %}{% do parents.append(column.references.split('.')[0]) %}{% endif -%}
+            {%- if column.get('fx_date') %}{% do needs_fx.append(column.name) %}{% endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- set held_back = "'" ~ quarantine_held_back_rules() | join("', '") ~ "'" -%}
+    {%- if needs_fx %}
+{{ contract_fx_ctes() }}
+    {%- endif %}
+    {%- for table in tables %}
+        {%- set names_ = table.columns | map(attribute='name') | list %}
+        {%- set cross = contract_cross_rules(table) %}
+
+verdict__{{ table.name }} as (
+
+    select
+        base.dq_row_id,
+        {%- for name in names_ %}
+        base.{{ name }},
+        {%- endfor %}
+        {%- for column in table.columns %}
+        {{ typed_value(column, 'base') }},
+        {%- endfor %}
+        base.dq_row_key,
+        {%- if cross.rules %}
+        case
+            when base.dq_rule is not null then base.dq_rule
+            {%- for rule in cross.rules %}
+            when {{ rule.condition }} then '{{ rule.rule }}'
+            {%- endfor %}
+        end as dq_rule,
+        case
+            when base.dq_rule is not null then base.dq_column
+            {%- for rule in cross.rules %}
+            when {{ rule.condition }} then '{{ rule.column }}'
+            {%- endfor %}
+        end as dq_column,
+        case
+            when base.dq_rule is not null then base.dq_message
+            {%- for rule in cross.rules %}
+            when {{ rule.condition }} then {{ rule.message }}
+            {%- endfor %}
+        end as dq_message
+        {%- else %}
+        base.dq_rule,
+        base.dq_column,
+        base.dq_message
+        {%- endif %}
+    from {{ ref('base_' ~ table.staging_model[4:]) }} as base
+    {%- for join in cross.joins %}
+    {{ join }}
+    {%- endfor %}
+
+),
+        {%- if table.name in parents %}
+            {%- set key = table.columns | selectattr('name', 'equalto', table.primary_key[0]) | first %}
+
+state__{{ table.name }} as (
+
+    select
+        {{ typed_value(key) }} as parent_key,
+        max(case when dq_rule is null then 1 else 0 end) as has_clean_row,
+        max(case when dq_rule in ({{ held_back }}) then 1 else 0 end) as is_held_back
+    from verdict__{{ table.name }}
+    group by {{ typed_value(key) }}
+
+),
+        {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+
+{#- contract_clean_rows(raw_table): the rows of the table that break no contract rule, cross-table rules
+    included: the raw and typed columns, dq_row_id and dq_row_key. The body of a staging model's source CTE. -#}
+{% macro contract_clean_rows(raw_table) -%}
+    {%- set table = raw_contract_table(raw_table) -%}
+with
+{{ contract_verdict_ctes([raw_table]) }}
+
+clean_rows as (
+
+    select
+        dq_row_id,
+        {%- for column in table.columns %}
+        {{ column.name }},
+        {%- endfor %}
+        {%- for column in table.columns %}
+        {{ typed_value(column) }},
+        {%- endfor %}
+        dq_row_key
+    from verdict__{{ table.name }}
+    where dq_rule is null
+
+)
+
+select * from clean_rows
+{%- endmacro %}

@@ -1,0 +1,120 @@
+{#-
+    Reading a raw table of the contract from its dbt source (models/staging/<source>/_<source>__sources.yml).
+
+    The source tables live in the user's warehouse (schema var raw_schema / env KPI_RAW_SCHEMA, default raw;
+    database var raw_database / env KPI_RAW_DATABASE, default the target's), loaded by `kpi-pipeline run
+    --data-dir`, by another tool, or filled with the demo seeds. Their columns may be text (a CSV export) or
+    native types (dates as dates, amounts as numerics, booleans, timestamps): the base model casts each to text
+    with raw_text() and the contract parses the text, so both give the same typed values and the same verdicts.
+-#}
+
+{#- Reference tables with a project default: when the source schema has no table of that name, the base model
+    reads the project's seed (seeds/reference/); a source table of the user's wins. Without a KPI targets table
+    the scorecard has no targets (an empty table). -#}
+{% macro raw_source_fallbacks() -%}
+    {{ return({'ref_channels': 'seed', 'ref_utm_channel_map': 'seed', 'ref_kpi_targets': 'empty'}) }}
+{%- endmacro %}
+
+
+{#- raw_text(column, native): the raw value of a contract column as text. `native` is the source column as the
+    warehouse describes it (api.Column), or none (text, or not known while parsing / in unit tests).
+      - text: as it is;
+      - a float in an integer column: the whole number ('12', not '12.0'); 12.5 stays '12.5' (unparseable);
+      - a float in a decimal column: through numeric(38, 12), so 0.00004 is '0.000040000000', not '4e-05';
+      - a timestamp in a date column: its date;
+      - anything else (numeric, integer, date, timestamp, timestamptz, boolean): the warehouse's text, which is
+        ISO 8601 for dates and times (a timestamptz keeps its offset) and true/false for booleans. -#}
+{% macro raw_text(column, native=none) -%}
+    {%- set name = column.name -%}
+    {%- set text_type = dbt.type_string() -%}
+    {%- set dtype = (native.dtype | lower) if native is not none else '' -%}
+    {%- set is_float = native is not none and (native.is_float() or dtype in ('float', 'double', 'real', 'float4', 'float8')) -%}
+    {%- if native is none or native.is_string() -%}
+        cast({{ name }} as {{ text_type }})
+    {%- elif is_float and column.logical_type == 'integer' -%}
+        case
+            when {{ name }} = floor({{ name }}) and abs({{ name }}) < 1e18
+                then cast(cast({{ name }} as {{ dbt.type_bigint() }}) as {{ text_type }})
+            else cast({{ name }} as {{ text_type }})
+        end
+    {%- elif is_float and column.logical_type == 'decimal' -%}
+        case
+            when abs({{ name }}) < 1e20 then cast(cast({{ name }} as numeric(38, 12)) as {{ text_type }})
+            else cast({{ name }} as {{ text_type }})
+        end
+    {%- elif column.logical_type == 'date' and 'timestamp' in dtype -%}
+        cast(cast({{ name }} as date) as {{ text_type }})
+    {%- else -%}
+        cast({{ name }} as {{ text_type }})
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- raw_source_relation(table): the relation a base model reads, and the source columns the warehouse has, as
+    {'relation': ..., 'columns': {lower name: api.Column}, 'empty': bool}. While parsing it records the source
+    (and the fallback seed) as dependencies; when the model executes it checks that the table exists and has
+    every contract column, and raises a compilation error naming the source, the relation and what to do. -#}
+{% macro raw_source_relation(table) -%}
+    {%- set source_relation = source(table.source, table.name) -%}
+    {%- set fallback = raw_source_fallbacks().get(table.name) -%}
+    {%- set seed_relation = ref(table.name) if fallback == 'seed' else none -%}
+    {%- set result = {'relation': source_relation, 'columns': {}, 'empty': false} -%}
+    {%- if not execute or model.resource_type == 'unit_test' -%}
+        {{ return(result) }}
+    {%- endif -%}
+    {%- set existing = adapter.get_relation(
+        database=source_relation.database, schema=source_relation.schema, identifier=source_relation.identifier
+    ) -%}
+    {%- if existing is none and fallback == 'seed' -%}
+        {%- do result.update({'relation': seed_relation}) -%}
+        {%- set existing = seed_relation -%}
+    {%- elif existing is none and fallback == 'empty' -%}
+        {{ log('source ' ~ table.source ~ '.' ~ table.name ~ ': ' ~ source_relation ~ ' does not exist; '
+               ~ table.name ~ ' is empty', info=true) }}
+        {%- do result.update({'empty': true}) -%}
+        {{ return(result) }}
+    {%- elif existing is none -%}
+        {{ exceptions.raise_compiler_error(
+            'source ' ~ table.source ~ '.' ~ table.name ~ ': the table ' ~ source_relation ~ ' does not exist. '
+            ~ 'Load it (kpi-pipeline run --data-dir DIR), create it, or point var raw_schema / env KPI_RAW_SCHEMA '
+            ~ '(and raw_database / KPI_RAW_DATABASE) at the schema that has it (docs/raw_data_contract.md).'
+        ) }}
+    {%- endif -%}
+    {%- set columns = {} -%}
+    {%- for column in adapter.get_columns_in_relation(existing) -%}
+        {%- do columns.update({column.name | lower: column}) -%}
+    {%- endfor -%}
+    {%- set missing = [] -%}
+    {%- for column in table.columns if column.name not in columns -%}
+        {%- do missing.append(column.name) -%}
+    {%- endfor -%}
+    {%- if missing -%}
+        {{ exceptions.raise_compiler_error(
+            'source ' ~ table.source ~ '.' ~ table.name ~ ' (' ~ result.relation ~ ') lacks the contract column(s) '
+            ~ missing | join(', ') ~ ' (docs/raw_data_contract.md)'
+        ) }}
+    {%- endif -%}
+    {%- do result.update({'columns': columns}) -%}
+    {{ return(result) }}
+{%- endmacro %}
+
+
+{#- raw_text_select(table): select every contract column of the table's source as text (raw_text), in
+    contract order; other columns of the source are not read. -#}
+{% macro raw_text_select(table) -%}
+    {%- set raw = raw_source_relation(table) -%}
+    {%- if raw.empty %}
+    select
+        {%- for column in table.columns %}
+        cast(null as {{ dbt.type_string() }}) as {{ column.name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from (select 1 as no_rows) as empty_source
+    where 1 = 0
+    {%- else %}
+    select
+        {%- for column in table.columns %}
+        {{ raw_text(column, raw.columns.get(column.name)) }} as {{ column.name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ raw.relation }}
+    {%- endif %}
+{%- endmacro %}

@@ -1,2 +1,0 @@
--- Every raw crm_sales_teams row with the first contract rule it breaks, cross-table rules included.
-{{ quarantine_cross_checks('crm_sales_teams') }}
