@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README command 2: the whole test suite (what CI runs via .ci/run).
 #   1. sqlfluff lint (dbt templater) over models, tests and macros
-#   2. dbt build (seeds, models, data tests, unit tests) on a fresh DuckDB file
+#   2. the demo data into the source schema (dbt seed, var load_demo_data), then a
+#      plain dbt build (models, reference seeds, data tests, unit tests) on a fresh DuckDB file
 #   3. pytest
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,7 +19,9 @@ trap 'rm -rf "$WORK"' EXIT
 echo "== 1/3 sqlfluff lint =="
 KPI_DUCKDB_PATH="$WORK/lint.duckdb" sqlfluff lint models tests macros
 
-echo "== 2/3 dbt build on a fresh DuckDB warehouse =="
+echo "== 2/3 dbt build on a fresh DuckDB warehouse (the demo data as the sources) =="
+KPI_DUCKDB_PATH="$WORK/build.duckdb" dbt seed --select path:seeds/demo --vars '{load_demo_data: true}' \
+    --target-path "$WORK/target" --log-path "$WORK/logs"
 KPI_DUCKDB_PATH="$WORK/build.duckdb" dbt build --target-path "$WORK/target" --log-path "$WORK/logs"
 
 echo "== 3/3 pytest =="

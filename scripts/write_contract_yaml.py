@@ -13,8 +13,11 @@ Outputs (all generated, never edited by hand):
   seeds/demo/_demo__seeds.yml, seeds/reference/_reference__seeds.yml
                              the seeds' properties: every column loaded as text
                              (`column_types`).
-  models/staging/_base__models.yml
+  models/staging/<source>/base/_<source>__base_models.yml
                              docs and key tests of the per-table `base_` models.
+  models/intermediate/contract/ (int_<entity>_checked.sql, _contract__models.yml)
+                             the tables whose rules need another source system:
+                             the model applying them, its docs and tests.
   macros/quarantine/raw_contract.sql
                              the contract as a Jinja macro `raw_contract()`,
                              so the quarantine checks can be generated from it
@@ -37,14 +40,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from kpi_pipeline.contract import TABLES, Column, Table  # noqa: E402
+from kpi_pipeline.contract import (  # noqa: E402
+    FX_TABLE,
+    TABLES,
+    TABLES_BY_NAME,
+    Column,
+    Table,
+    clean_model,
+    crosses_sources,
+)
 from kpi_pipeline.demo_files import REFERENCE_SEEDS  # noqa: E402
 
 DEMO_SEEDS_YAML = ROOT / "seeds" / "demo" / "_demo__seeds.yml"
 REFERENCE_SEEDS_YAML = ROOT / "seeds" / "reference" / "_reference__seeds.yml"
 CONTRACT_MD = ROOT / "docs" / "raw_data_contract.md"
 CONTRACT_MACRO = ROOT / "macros" / "quarantine" / "raw_contract.sql"
-BASE_YAML = ROOT / "models" / "staging" / "_base__models.yml"
 
 # Every raw column is loaded as text; staging casts it. `varchar` (no length)
 # is unbounded text on both DuckDB and PostgreSQL.
@@ -95,6 +105,8 @@ def table_meta(table: Table) -> dict:
     meta: dict = {
         "source": table.source,
         "staging_model": table.staging_model,
+        "clean_model": clean_model(table),
+        "crosses_sources": crosses_sources(table),
         "primary_key": list(table.primary_key),
     }
     if table.event_column:
@@ -273,9 +285,15 @@ DQ_COLUMNS = (
 )
 
 
-def render_base_yaml(tables: tuple[Table, ...] = TABLES) -> str:
+def base_yaml_path(source: str) -> Path:
+    return ROOT / "models" / "staging" / source / "base" / f"_{source}__base_models.yml"
+
+
+def render_base_yaml(source: str, tables: tuple[Table, ...] = TABLES) -> str:
     lines = [HEADER, "version: 2", "", "models:"]
     for table in tables:
+        if table.source != source:
+            continue
         name = "base_" + table.staging_model[4:]
         what = (
             f"Every raw `{table.source}.{table.name}` row, typed, with the first single-table contract rule it "
@@ -301,6 +319,74 @@ def render_base_yaml(tables: tuple[Table, ...] = TABLES) -> str:
             lines += [f"      - name: typed__{column.name}", f"        description: {_q(text)}"]
         for column, text in DQ_COLUMNS[1:]:
             lines += [f"      - name: {column}", f"        description: {_q(text)}"]
+        lines.append("")
+    return "\n".join(lines)
+
+
+CHECKED_DIR = ROOT / "models" / "intermediate" / "contract"
+CHECKED_YAML = CHECKED_DIR / "_contract__models.yml"
+
+
+def staging_columns(table: Table) -> list[tuple[str, str]]:
+    """(name, description) of the columns of the table's staging model, from its YAML."""
+    import yaml
+
+    path = ROOT / "models" / "staging" / table.source / f"_{table.source}__models.yml"
+    for model in yaml.safe_load(path.read_text(encoding="utf-8"))["models"]:
+        if model["name"] == table.staging_model:
+            return [(c["name"], c.get("description", "")) for c in model["columns"]]
+    raise SystemExit(f"{path} does not document {table.staging_model}")
+
+
+def render_checked_sql(table: Table) -> str:
+    return (
+        f"-- The rows of {table.staging_model} that also pass the contract rules that need another source system\n"
+        "-- (foreign keys into it, FX rates): contract_conformed_rows, macros/quarantine/contract_verdicts.sql.\n"
+        f"{{{{ contract_conformed_rows('{table.name}') }}}}\n"
+    )
+
+
+def render_checked_yaml(tables: tuple[Table, ...] = TABLES) -> str:
+    lines = [HEADER, "version: 2", "", "models:"]
+    for table in tables:
+        if not crosses_sources(table):
+            continue
+        crossing = []
+        for column in table.columns:
+            if column.references:
+                parent = TABLES_BY_NAME[column.references.split(".")[0]]
+                if parent.source != table.source or crosses_sources(parent):
+                    crossing.append(f"`{column.name}` names a `{parent.name}` row that passes every rule")
+            if column.fx_date and table.source != TABLES_BY_NAME[FX_TABLE].source:
+                crossing.append(f"`{column.name}` converts to the reporting currency on or before "
+                                f"`{column.fx_date}` (when the row has an amount)")
+        what = (
+            f"The `{table.name}` rows that pass every contract rule: the rows of `{table.staging_model}` (the rules "
+            f"of the {table.source} system) where {'; '.join(crossing)}. Where source systems meet: staging reads "
+            "one system only, so the rules that need another one are applied here; together they keep exactly the "
+            "rows that have no verdict in quarantine.quarantined_rows. A view. Primary key "
+            f"{', '.join(table.primary_key)}; the quarantine threshold gate of `{table.name}` is tested here."
+        )
+        lines += [f"  - name: {clean_model(table)}", f"    description: {_q(what)}", "    data_tests:",
+                  "      - quarantine_below_threshold:", "          arguments:", f"            raw_table: {table.name}"]
+        if len(table.primary_key) > 1:
+            lines += ["      - unique_combination_of_columns:", "          arguments:",
+                      f"            combination_of_columns: [{', '.join(table.primary_key)}]"]
+        lines.append("    columns:")
+        for name, description in staging_columns(table):
+            lines += [f"      - name: {name}", f"        description: {_q(description)}"]
+            tests = []
+            if table.primary_key == (name,):
+                tests += ["          - not_null", "          - unique"]
+            column = next((c for c in table.columns if c.name == name), None)
+            if column is not None and column.references:
+                parent = TABLES_BY_NAME[column.references.split(".")[0]]
+                if parent.source != table.source or crosses_sources(parent):
+                    tests += ["          - relationships:", "              arguments:",
+                              f"                to: ref('{clean_model(parent)}')",
+                              f"                field: {column.references.split('.')[1]}"]
+            if tests:
+                lines += ["        data_tests:", *tests]
         lines.append("")
     return "\n".join(lines)
 
@@ -437,10 +523,14 @@ def outputs() -> dict[Path, str]:
         REFERENCE_SEEDS_YAML: render_seeds_yaml("reference"),
         CONTRACT_MD: render_markdown(),
         CONTRACT_MACRO: render_contract_macro(),
-        BASE_YAML: render_base_yaml(),
     }
     for source in dict.fromkeys(t.source for t in TABLES):
         files[sources_path(source)] = render_sources_yaml(source)
+        files[base_yaml_path(source)] = render_base_yaml(source)
+    files[CHECKED_YAML] = render_checked_yaml()
+    for table in TABLES:
+        if crosses_sources(table):
+            files[CHECKED_DIR / f"{clean_model(table)}.sql"] = render_checked_sql(table)
     return files
 
 

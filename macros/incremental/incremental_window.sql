@@ -60,31 +60,19 @@
 {%- endmacro %}
 
 
-{#- leads_with_activity_since(window_start): a query of lead_ids (one column,
-    distinct) whose lifecycle may have changed since window_start: leads
-    created, lead status changes, and opportunity creations and stage changes
-    (via the opportunity's lead) on a day in [window_start, as-of date]. The
-    per-lead models recompute these leads entirely.
-    Models calling it need `-- depends_on:` comments for stg_crm__leads,
-    stg_crm__lead_status_history, stg_crm__opportunities and
-    stg_crm__opportunity_stage_history: dbt does not see refs inside
-    `if is_incremental()` while parsing. -#}
-{% macro leads_with_activity_since(window_start) -%}
-    select leads.lead_id
-    from {{ ref('stg_crm__leads') }} as leads
-    where leads.created_date >= {{ window_start }} and leads.created_date <= {{ as_of_date() }}
-    union
-    select status_events.lead_id
-    from {{ ref('stg_crm__lead_status_history') }} as status_events
-    where status_events.changed_date >= {{ window_start }} and status_events.changed_date <= {{ as_of_date() }}
-    union
-    select opportunities.lead_id
-    from {{ ref('stg_crm__opportunities') }} as opportunities
-    where opportunities.created_date >= {{ window_start }} and opportunities.created_date <= {{ as_of_date() }}
-    union
-    select opportunities.lead_id
-    from {{ ref('stg_crm__opportunity_stage_history') }} as stage_events
-    inner join {{ ref('stg_crm__opportunities') }} as opportunities
-        on stage_events.opportunity_id = opportunities.opportunity_id
-    where stage_events.changed_date >= {{ window_start }} and stage_events.changed_date <= {{ as_of_date() }}
+{#- leads_with_activity_since(window_start, with_touches=false): a query of lead_ids (one column, distinct)
+    whose lifecycle may have changed since window_start: leads created, lead status changes, and opportunity
+    creations and stage changes (via the opportunity's lead) on a day in [window_start, as-of date], and with
+    `with_touches` the leads touched then (int_lead_activity). The per-lead models recompute these leads
+    entirely. Models calling it need `-- depends_on:` comments for int_lead_activity and int_as_of_date: dbt
+    does not see refs inside `if is_incremental()` while parsing. -#}
+{% macro leads_with_activity_since(window_start, with_touches=false) -%}
+    select distinct activity.lead_id
+    from {{ ref('int_lead_activity') }} as activity
+    where
+        activity.activity_date >= {{ window_start }}
+        and activity.activity_date <= {{ as_of_date() }}
+        {%- if not with_touches %}
+        and activity.activity_type <> 'touch'
+        {%- endif %}
 {%- endmacro %}

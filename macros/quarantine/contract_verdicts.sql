@@ -16,9 +16,10 @@
     when read, never stored, so a parent that arrives or changes later is always seen.
 -#}
 
-{#- contract_tables_in_order(names): the contract tables of `names` and every table they reference through a
-    foreign key, parents before children. -#}
-{% macro contract_tables_in_order(names) -%}
+{#- contract_tables_in_order(names, scope='all'): the contract tables of `names` and every table they reference
+    through a foreign key (scope 'source': only foreign keys within the table's own source system), parents
+    before children. -#}
+{% macro contract_tables_in_order(names, scope='all') -%}
     {%- set by_name = {} -%}
     {%- for table in raw_contract() %}{% do by_name.update({table.name: table}) %}{% endfor -%}
     {%- set needed = [] -%}
@@ -27,7 +28,9 @@
         {%- for name in needed | list -%}
             {%- for column in by_name[name].columns if column.get('references') -%}
                 {%- set parent = column.references.split('.')[0] -%}
-                {%- if parent not in needed %}{% do needed.append(parent) %}{% endif -%}
+                {%- if parent not in needed and (scope == 'all' or by_name[parent].source == by_name[name].source) -%}
+                    {%- do needed.append(parent) -%}
+                {%- endif -%}
             {%- endfor -%}
         {%- endfor -%}
     {%- endfor -%}
@@ -37,7 +40,9 @@
             {%- set ready = [] -%}
             {%- for column in table.columns if column.get('references') -%}
                 {%- set parent = column.references.split('.')[0] -%}
-                {%- if parent != table.name and by_name[parent] not in ordered %}{% do ready.append(parent) %}{% endif -%}
+                {%- if parent in needed and parent != table.name and by_name[parent] not in ordered -%}
+                    {%- do ready.append(parent) -%}
+                {%- endif -%}
             {%- endfor -%}
             {%- if not ready %}{% do ordered.append(table) %}{% endif -%}
         {%- endfor -%}
@@ -49,27 +54,49 @@
 {%- endmacro %}
 
 
-{#- contract_fx_ctes(): the first day each currency converts to the reporting currency, directly (a quote either
-    way) or through var fx_pivot_currency, as int_fx_rates_daily converts; from the clean FX rates. -#}
-{% macro contract_fx_ctes() -%}
+{#- contract_fx_ctes(staged=false): the first day each currency converts to the reporting currency, directly
+    (a quote either way) or through var fx_pivot_currency, as int_fx_rates_daily converts; from the clean FX
+    rates: the rows of base_finance__fx_rates that break no rule, or (staged) stg_finance__fx_rates. -#}
+{% macro contract_fx_ctes(staged=false) -%}
     {%- set pivot = "'" ~ (var('fx_pivot_currency', 'USD') | upper) ~ "'" %}
+contract_fx_rates as (
+
+    {%- if staged %}
+    select
+        rate_date,
+        from_currency,
+        to_currency,
+        rate
+    from {{ ref('stg_finance__fx_rates') }}
+    {%- else %}
+    select
+        typed__rate_date as rate_date,
+        typed__from_currency as from_currency,
+        typed__to_currency as to_currency,
+        typed__rate as rate
+    from {{ ref('base_finance__fx_rates') }}
+    where dq_rule is null
+    {%- endif %}
+
+),
+
 contract_fx_quotes as (
 
     select
-        typed__rate_date as rate_date,
-        typed__from_currency as currency,
-        typed__to_currency as anchor_currency
-    from {{ ref('base_finance__fx_rates') }}
-    where dq_rule is null and typed__rate > 0 and typed__from_currency <> typed__to_currency
+        rate_date,
+        from_currency as currency,
+        to_currency as anchor_currency
+    from contract_fx_rates
+    where rate > 0 and from_currency <> to_currency
 
     union all
 
     select
-        typed__rate_date as rate_date,
-        typed__to_currency as currency,
-        typed__from_currency as anchor_currency
-    from {{ ref('base_finance__fx_rates') }}
-    where dq_rule is null and typed__rate > 0 and typed__from_currency <> typed__to_currency
+        rate_date,
+        to_currency as currency,
+        from_currency as anchor_currency
+    from contract_fx_rates
+    where rate > 0 and from_currency <> to_currency
 
 ),
 
@@ -119,15 +146,19 @@ contract_fx_starts as (
 {%- endmacro %}
 
 
-{#- contract_cross_rules(table): the joins and the cross-table rules of a table, in precedence order: each
-    foreign key (unknown, held back, quarantined parent), then each FX column. -#}
-{% macro contract_cross_rules(table) -%}
+{#- contract_cross_rules(table, scope='all'): the joins and the cross-table rules of a table, in precedence
+    order: each foreign key (unknown, held back, quarantined parent), then each FX column. Scope 'source': only
+    the rules within the table's own source system (foreign keys into it; FX rates when it is finance's). -#}
+{% macro contract_cross_rules(table, scope='all') -%}
     {%- set by_name = {} -%}
     {%- for column in table.columns %}{% do by_name.update({column.name: column}) %}{% endfor -%}
     {%- set held_back = quarantine_held_back_rules() -%}
     {%- set joins = [] -%}
     {%- set rules = [] -%}
-    {%- for column in table.columns if column.get('references') -%}
+    {%- set fx_source = raw_contract_table('finance_fx_rates').source -%}
+    {%- for column in table.columns if column.get('references') and (
+        scope == 'all' or raw_contract_table(column.references.split('.')[0]).source == table.source
+    ) -%}
         {%- set parent_table, parent_column = column.references.split('.') -%}
         {%- set parent = raw_contract_table(parent_table) -%}
         {%- if parent.primary_key | list != [parent_column] -%}
@@ -151,7 +182,7 @@ contract_fx_starts as (
             'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(value) ~ " || ' is quarantined in "
                 ~ parent_table ~ " (see quarantine.quarantined_rows)'"}) -%}
     {%- endfor -%}
-    {%- for column in table.columns if column.get('fx_date') -%}
+    {%- for column in table.columns if column.get('fx_date') and (scope == 'all' or table.source == fx_source) -%}
         {%- set alias = 'fx__' ~ column.name -%}
         {%- set value = typed_value(column, 'base') -%}
         {%- set fx_day = 'cast(' ~ typed_value(by_name[column.fx_date], 'base') ~ ' as date)' -%}
@@ -172,16 +203,18 @@ contract_fx_starts as (
 {%- endmacro %}
 
 
-{#- contract_verdict_ctes(names): the verdict (and, for parents, state) CTEs of the tables `names` and the tables
-    they reference (see the top). Each CTE ends with a comma: the caller follows with its own CTEs. -#}
-{% macro contract_verdict_ctes(names) -%}
-    {%- set tables = contract_tables_in_order(names) -%}
+{#- contract_verdict_ctes(names, scope='all'): the verdict (and, for parents, state) CTEs of the tables `names`
+    and the tables they reference (see the top); scope 'source': the rules within each table's own source system
+    only (the staging models). Each CTE ends with a comma: the caller follows with its own CTEs. -#}
+{% macro contract_verdict_ctes(names, scope='all') -%}
+    {%- set tables = contract_tables_in_order(names, scope) -%}
     {%- set parents = [] -%}
     {%- set needs_fx = [] -%}
     {%- for table in tables -%}
-        {%- for column in table.columns -%}
-            {%- if column.get('references') %}{% do parents.append(column.references.split('.')[0]) %}{% endif -%}
-            {%- if column.get('fx_date') %}{% do needs_fx.append(column.name) %}{% endif -%}
+        {%- set cross = contract_cross_rules(table, scope) -%}
+        {%- for join in cross.joins -%}
+            {%- if join.startswith('left join state__') %}{% do parents.append(join.split(' ')[2][7:]) %}{% endif -%}
+            {%- if join.startswith('left join contract_fx_starts') %}{% do needs_fx.append(join) %}{% endif -%}
         {%- endfor -%}
     {%- endfor -%}
     {%- set held_back = "'" ~ quarantine_held_back_rules() | join("', '") ~ "'" -%}
@@ -190,7 +223,7 @@ contract_fx_starts as (
     {%- endif %}
     {%- for table in tables %}
         {%- set names_ = table.columns | map(attribute='name') | list %}
-        {%- set cross = contract_cross_rules(table) %}
+        {%- set cross = contract_cross_rules(table, scope) %}
 
 verdict__{{ table.name }} as (
 
@@ -251,12 +284,14 @@ state__{{ table.name }} as (
 {%- endmacro %}
 
 
-{#- contract_clean_rows(raw_table): the rows of the table that break no contract rule, cross-table rules
-    included: the raw and typed columns, dq_row_id and dq_row_key. The body of a staging model's source CTE. -#}
+{#- contract_clean_rows(raw_table): the rows of the table that break no rule its own source system can check
+    (single-table rules, foreign keys within the source, FX rates in finance): the raw and typed columns,
+    dq_row_id and dq_row_key. The body of a staging model's source CTE: staging reads one source system only;
+    the rules that need another are applied where the systems meet (contract_conformed_rows). -#}
 {% macro contract_clean_rows(raw_table) -%}
     {%- set table = raw_contract_table(raw_table) -%}
 with
-{{ contract_verdict_ctes([raw_table]) }}
+{{ contract_verdict_ctes([raw_table], 'source') }}
 
 clean_rows as (
 
@@ -275,4 +310,70 @@ clean_rows as (
 )
 
 select * from clean_rows
+{%- endmacro %}
+
+
+{#- contract_conformed_rows(raw_table): the body of int_<entity>_checked, for a table with a rule that needs
+    another source system (contract.py, crosses_sources): the rows of its staging model whose foreign keys into
+    another system (or into a table that crosses systems) name a row that passes every rule (the parent's clean
+    model), and whose currency converts to the reporting currency on or before the row's date (when it has an
+    amount). Together with the staging model's own rules: exactly the rows with no verdict in quarantined_rows. -#}
+{% macro contract_conformed_rows(raw_table) -%}
+    {%- set table = raw_contract_table(raw_table) -%}
+    {%- set fx_source = raw_contract_table('finance_fx_rates').source -%}
+    {%- set by_name = {} -%}
+    {%- for column in table.columns %}{% do by_name.update({column.name: column}) %}{% endfor -%}
+    {%- set fx_columns = [] -%}
+    {%- if table.source != fx_source -%}
+        {%- for column in table.columns if column.get('fx_date') %}{% do fx_columns.append(column) %}{% endfor -%}
+    {%- endif %}
+with
+{% if fx_columns %}
+{{- contract_fx_ctes(staged=true) }}
+{% endif %}
+staged as (
+
+    select * from {{ ref(table.staging_model) }}
+
+),
+
+checked as (
+
+    select staged.*
+    from staged
+    {%- for column in fx_columns %}
+    left join contract_fx_starts as fx__{{ column.name }}
+        on staged.{{ column.name }} = fx__{{ column.name }}.currency
+    {%- endfor %}
+    where
+        1 = 1
+        {%- for column in table.columns if column.get('references') %}
+            {%- set parent_table, parent_column = column.references.split('.') %}
+            {%- set parent = raw_contract_table(parent_table) %}
+            {%- if parent.source != table.source or parent.crosses_sources %}
+        -- {{ column.name }} names a {{ parent_table }} row that passes every rule
+        and (
+            staged.{{ column.name }} is null
+            or staged.{{ column.name }} in (select {{ parent_column }} from {{ ref(parent.clean_model) }})
+        )
+            {%- endif %}
+        {%- endfor %}
+        {%- for column in fx_columns %}
+            {%- set amounts = [] %}
+            {%- for money in table.columns if money.get('money_in') == column.name %}
+                {%- do amounts.append('staged.' ~ money.name ~ ' is null') %}
+            {%- endfor %}
+        -- {{ column.name }} converts to the reporting currency on or before {{ column.fx_date }}
+        and (
+            staged.{{ column.name }} = {{ reporting_currency() }}
+            {%- if amounts %}
+            or ({{ amounts | join(' and ') }})
+            {%- endif %}
+            or cast(staged.{{ column.fx_date }} as date) >= fx__{{ column.name }}.first_rate_date
+        )
+        {%- endfor %}
+
+)
+
+select * from checked
 {%- endmacro %}

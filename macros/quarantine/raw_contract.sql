@@ -4,25 +4,25 @@
     the quarantine macros (macros/quarantine/) at parse time. -#}
 {% macro raw_contract() -%}
 {{ return([
-    {"name": "ref_channels", "source": "reference", "staging_model": "stg_reference__channels", "primary_key": ["channel_id"], "columns": [
+    {"name": "ref_channels", "source": "reference", "staging_model": "stg_reference__channels", "clean_model": "stg_reference__channels", "crosses_sources": False, "primary_key": ["channel_id"], "columns": [
         {"name": "channel_id", "logical_type": "string", "required": True, "key": True},
         {"name": "channel_name", "logical_type": "string", "required": True},
         {"name": "channel_group", "logical_type": "string", "required": True, "normalize": "lower", "enum": ["paid", "owned", "earned"]},
         {"name": "is_paid", "logical_type": "boolean", "required": True}
     ]},
-    {"name": "ref_utm_channel_map", "source": "reference", "staging_model": "stg_reference__utm_channel_map", "primary_key": ["utm_source", "utm_medium"], "columns": [
+    {"name": "ref_utm_channel_map", "source": "reference", "staging_model": "stg_reference__utm_channel_map", "clean_model": "stg_reference__utm_channel_map", "crosses_sources": False, "primary_key": ["utm_source", "utm_medium"], "columns": [
         {"name": "utm_source", "logical_type": "string", "required": True, "normalize": "lower", "key": True},
         {"name": "utm_medium", "logical_type": "string", "required": True, "normalize": "lower", "key": True},
         {"name": "channel_id", "logical_type": "string", "required": True, "references": "ref_channels.channel_id"}
     ]},
-    {"name": "ref_kpi_targets", "source": "reference", "staging_model": "stg_reference__kpi_targets", "primary_key": ["target_month", "kpi_name", "dimension_type", "dimension_value"], "columns": [
+    {"name": "ref_kpi_targets", "source": "reference", "staging_model": "stg_reference__kpi_targets", "clean_model": "stg_reference__kpi_targets", "crosses_sources": False, "primary_key": ["target_month", "kpi_name", "dimension_type", "dimension_value"], "columns": [
         {"name": "target_month", "logical_type": "date", "required": True, "key": True},
         {"name": "kpi_name", "logical_type": "string", "required": True, "key": True},
         {"name": "dimension_type", "logical_type": "string", "required": True, "normalize": "lower", "key": True, "enum": ["total", "channel", "team"]},
         {"name": "dimension_value", "logical_type": "string", "required": True, "key": True},
         {"name": "target_value", "logical_type": "decimal", "required": True}
     ]},
-    {"name": "ads_campaigns", "source": "ads", "staging_model": "stg_ads__campaigns", "primary_key": ["campaign_id"], "columns": [
+    {"name": "ads_campaigns", "source": "ads", "staging_model": "stg_ads__campaigns", "clean_model": "int_campaigns_checked", "crosses_sources": True, "primary_key": ["campaign_id"], "columns": [
         {"name": "campaign_id", "logical_type": "string", "required": True, "key": True},
         {"name": "campaign_name", "logical_type": "string", "required": True},
         {"name": "channel_id", "logical_type": "string", "required": True, "references": "ref_channels.channel_id"},
@@ -31,13 +31,13 @@
         {"name": "start_date", "logical_type": "date", "required": True},
         {"name": "end_date", "logical_type": "date", "required": False, "not_before": "start_date"}
     ]},
-    {"name": "ads_ads", "source": "ads", "staging_model": "stg_ads__ads", "primary_key": ["ad_id"], "columns": [
+    {"name": "ads_ads", "source": "ads", "staging_model": "stg_ads__ads", "clean_model": "int_ads_checked", "crosses_sources": True, "primary_key": ["ad_id"], "columns": [
         {"name": "ad_id", "logical_type": "string", "required": True, "key": True},
         {"name": "campaign_id", "logical_type": "string", "required": True, "references": "ads_campaigns.campaign_id"},
         {"name": "ad_name", "logical_type": "string", "required": True},
         {"name": "ad_format", "logical_type": "string", "required": True, "normalize": "lower", "enum": ["text", "image", "video", "carousel"]}
     ]},
-    {"name": "ads_spend_daily", "source": "ads", "staging_model": "stg_ads__spend_daily", "primary_key": ["spend_id"], "event_column": "spend_date", "freshness_days": 3, "columns": [
+    {"name": "ads_spend_daily", "source": "ads", "staging_model": "stg_ads__spend_daily", "clean_model": "int_spend_daily_checked", "crosses_sources": True, "primary_key": ["spend_id"], "event_column": "spend_date", "freshness_days": 3, "columns": [
         {"name": "spend_id", "logical_type": "string", "required": True, "key": True},
         {"name": "spend_date", "logical_type": "date", "required": True},
         {"name": "campaign_id", "logical_type": "string", "required": True, "references": "ads_campaigns.campaign_id"},
@@ -47,7 +47,7 @@
         {"name": "impressions", "logical_type": "integer", "required": True},
         {"name": "clicks", "logical_type": "integer", "required": True}
     ]},
-    {"name": "mkt_touchpoints", "source": "marketing", "staging_model": "stg_marketing__touchpoints", "primary_key": ["touchpoint_id"], "event_column": "touched_at", "freshness_days": 3, "columns": [
+    {"name": "mkt_touchpoints", "source": "marketing", "staging_model": "stg_marketing__touchpoints", "clean_model": "int_touchpoints_checked", "crosses_sources": True, "primary_key": ["touchpoint_id"], "event_column": "touched_at", "freshness_days": 3, "columns": [
         {"name": "touchpoint_id", "logical_type": "string", "required": True, "key": True},
         {"name": "lead_id", "logical_type": "string", "required": True, "references": "crm_leads.lead_id"},
         {"name": "touched_at", "logical_type": "timestamp", "required": True},
@@ -57,7 +57,7 @@
         {"name": "utm_campaign", "logical_type": "string", "required": False, "normalize": "lower"},
         {"name": "ad_id", "logical_type": "string", "required": False, "references": "ads_ads.ad_id"}
     ]},
-    {"name": "crm_leads", "source": "crm", "staging_model": "stg_crm__leads", "primary_key": ["lead_id"], "event_column": "created_at", "freshness_days": 3, "columns": [
+    {"name": "crm_leads", "source": "crm", "staging_model": "stg_crm__leads", "clean_model": "stg_crm__leads", "crosses_sources": False, "primary_key": ["lead_id"], "event_column": "created_at", "freshness_days": 3, "columns": [
         {"name": "lead_id", "logical_type": "string", "required": True, "key": True},
         {"name": "created_at", "logical_type": "timestamp", "required": True},
         {"name": "company_name", "logical_type": "string", "required": True},
@@ -68,14 +68,14 @@
         {"name": "utm_medium", "logical_type": "string", "required": False, "normalize": "lower"},
         {"name": "utm_campaign", "logical_type": "string", "required": False, "normalize": "lower"}
     ]},
-    {"name": "crm_lead_status_history", "source": "crm", "staging_model": "stg_crm__lead_status_history", "primary_key": ["status_event_id"], "event_column": "changed_at", "freshness_days": 7, "columns": [
+    {"name": "crm_lead_status_history", "source": "crm", "staging_model": "stg_crm__lead_status_history", "clean_model": "stg_crm__lead_status_history", "crosses_sources": False, "primary_key": ["status_event_id"], "event_column": "changed_at", "freshness_days": 7, "columns": [
         {"name": "status_event_id", "logical_type": "string", "required": True, "key": True},
         {"name": "lead_id", "logical_type": "string", "required": True, "references": "crm_leads.lead_id"},
         {"name": "status", "logical_type": "string", "required": True, "normalize": "lower", "enum": ["new", "mql", "sql", "opportunity", "disqualified"]},
         {"name": "changed_at", "logical_type": "timestamp", "required": True},
         {"name": "disqualification_reason", "logical_type": "string", "required": False}
     ]},
-    {"name": "crm_opportunities", "source": "crm", "staging_model": "stg_crm__opportunities", "primary_key": ["opportunity_id"], "event_column": "created_at", "freshness_days": 14, "columns": [
+    {"name": "crm_opportunities", "source": "crm", "staging_model": "stg_crm__opportunities", "clean_model": "int_opportunities_checked", "crosses_sources": True, "primary_key": ["opportunity_id"], "event_column": "created_at", "freshness_days": 14, "columns": [
         {"name": "opportunity_id", "logical_type": "string", "required": True, "key": True},
         {"name": "lead_id", "logical_type": "string", "required": True, "references": "crm_leads.lead_id"},
         {"name": "opportunity_name", "logical_type": "string", "required": True},
@@ -87,33 +87,33 @@
         {"name": "currency", "logical_type": "string", "required": True, "normalize": "upper", "fx_date": "created_at"},
         {"name": "lost_reason", "logical_type": "string", "required": False}
     ]},
-    {"name": "crm_opportunity_stage_history", "source": "crm", "staging_model": "stg_crm__opportunity_stage_history", "primary_key": ["stage_event_id"], "event_column": "changed_at", "freshness_days": 7, "progression": {"column": "stage", "partition_by": "opportunity_id", "order_by": "changed_at", "tie_breaker": "stage_event_id", "ordered": ["prospecting", "discovery", "proposal", "negotiation"], "resets": ["closed_won", "closed_lost"]}, "columns": [
+    {"name": "crm_opportunity_stage_history", "source": "crm", "staging_model": "stg_crm__opportunity_stage_history", "clean_model": "int_opportunity_stage_history_checked", "crosses_sources": True, "primary_key": ["stage_event_id"], "event_column": "changed_at", "freshness_days": 7, "progression": {"column": "stage", "partition_by": "opportunity_id", "order_by": "changed_at", "tie_breaker": "stage_event_id", "ordered": ["prospecting", "discovery", "proposal", "negotiation"], "resets": ["closed_won", "closed_lost"]}, "columns": [
         {"name": "stage_event_id", "logical_type": "string", "required": True, "key": True},
         {"name": "opportunity_id", "logical_type": "string", "required": True, "references": "crm_opportunities.opportunity_id"},
         {"name": "stage", "logical_type": "string", "required": True, "normalize": "lower", "enum": ["prospecting", "discovery", "proposal", "negotiation", "closed_won", "closed_lost"]},
         {"name": "changed_at", "logical_type": "timestamp", "required": True},
         {"name": "owner_rep_id", "logical_type": "string", "required": True, "references": "crm_sales_reps.rep_id"}
     ]},
-    {"name": "crm_sales_reps", "source": "crm", "staging_model": "stg_crm__sales_reps", "primary_key": ["rep_id"], "columns": [
+    {"name": "crm_sales_reps", "source": "crm", "staging_model": "stg_crm__sales_reps", "clean_model": "stg_crm__sales_reps", "crosses_sources": False, "primary_key": ["rep_id"], "columns": [
         {"name": "rep_id", "logical_type": "string", "required": True, "key": True},
         {"name": "rep_name", "logical_type": "string", "required": True},
         {"name": "role", "logical_type": "string", "required": True, "normalize": "lower", "enum": ["ae", "sdr", "manager"]},
         {"name": "hired_date", "logical_type": "date", "required": True},
         {"name": "terminated_date", "logical_type": "date", "required": False, "not_before": "hired_date"}
     ]},
-    {"name": "crm_sales_teams", "source": "crm", "staging_model": "stg_crm__sales_teams", "primary_key": ["team_id"], "columns": [
+    {"name": "crm_sales_teams", "source": "crm", "staging_model": "stg_crm__sales_teams", "clean_model": "stg_crm__sales_teams", "crosses_sources": False, "primary_key": ["team_id"], "columns": [
         {"name": "team_id", "logical_type": "string", "required": True, "key": True},
         {"name": "team_name", "logical_type": "string", "required": True},
         {"name": "region", "logical_type": "string", "required": True},
         {"name": "manager_rep_id", "logical_type": "string", "required": True, "references": "crm_sales_reps.rep_id"}
     ]},
-    {"name": "crm_rep_team_history", "source": "crm", "staging_model": "stg_crm__rep_team_history", "primary_key": ["rep_id", "valid_from"], "columns": [
+    {"name": "crm_rep_team_history", "source": "crm", "staging_model": "stg_crm__rep_team_history", "clean_model": "stg_crm__rep_team_history", "crosses_sources": False, "primary_key": ["rep_id", "valid_from"], "columns": [
         {"name": "rep_id", "logical_type": "string", "required": True, "key": True, "references": "crm_sales_reps.rep_id"},
         {"name": "team_id", "logical_type": "string", "required": True, "references": "crm_sales_teams.team_id"},
         {"name": "valid_from", "logical_type": "date", "required": True, "key": True},
         {"name": "valid_to", "logical_type": "date", "required": False, "not_before": "valid_from"}
     ]},
-    {"name": "billing_customers", "source": "billing", "staging_model": "stg_billing__customers", "primary_key": ["customer_id"], "columns": [
+    {"name": "billing_customers", "source": "billing", "staging_model": "stg_billing__customers", "clean_model": "int_customers_checked", "crosses_sources": True, "primary_key": ["customer_id"], "columns": [
         {"name": "customer_id", "logical_type": "string", "required": True, "key": True},
         {"name": "lead_id", "logical_type": "string", "required": True, "references": "crm_leads.lead_id"},
         {"name": "opportunity_id", "logical_type": "string", "required": True, "references": "crm_opportunities.opportunity_id"},
@@ -122,7 +122,7 @@
         {"name": "segment", "logical_type": "string", "required": True, "normalize": "lower", "enum": ["smb", "mid_market", "enterprise"]},
         {"name": "created_at", "logical_type": "timestamp", "required": True}
     ]},
-    {"name": "billing_subscription_events", "source": "billing", "staging_model": "stg_billing__subscription_events", "primary_key": ["subscription_event_id"], "event_column": "event_date", "freshness_days": 31, "columns": [
+    {"name": "billing_subscription_events", "source": "billing", "staging_model": "stg_billing__subscription_events", "clean_model": "int_subscription_events_checked", "crosses_sources": True, "primary_key": ["subscription_event_id"], "event_column": "event_date", "freshness_days": 31, "columns": [
         {"name": "subscription_event_id", "logical_type": "string", "required": True, "key": True},
         {"name": "customer_id", "logical_type": "string", "required": True, "references": "billing_customers.customer_id"},
         {"name": "subscription_id", "logical_type": "string", "required": True},
@@ -131,7 +131,7 @@
         {"name": "mrr_amount", "logical_type": "decimal", "required": True, "min_value": 0, "min_inclusive": True, "money_in": "currency"},
         {"name": "currency", "logical_type": "string", "required": True, "normalize": "upper", "fx_date": "event_date"}
     ]},
-    {"name": "finance_costs", "source": "finance", "staging_model": "stg_finance__costs", "primary_key": ["cost_id"], "event_column": "cost_month", "freshness_days": 62, "columns": [
+    {"name": "finance_costs", "source": "finance", "staging_model": "stg_finance__costs", "clean_model": "stg_finance__costs", "crosses_sources": False, "primary_key": ["cost_id"], "event_column": "cost_month", "freshness_days": 62, "columns": [
         {"name": "cost_id", "logical_type": "string", "required": True, "key": True},
         {"name": "cost_month", "logical_type": "date", "required": True},
         {"name": "department", "logical_type": "string", "required": True, "normalize": "lower", "enum": ["marketing", "sales"]},
@@ -139,7 +139,7 @@
         {"name": "currency", "logical_type": "string", "required": True, "normalize": "upper", "fx_date": "cost_month"},
         {"name": "amount", "logical_type": "decimal", "required": True, "money_in": "currency"}
     ]},
-    {"name": "finance_fx_rates", "source": "finance", "staging_model": "stg_finance__fx_rates", "primary_key": ["rate_date", "from_currency", "to_currency"], "event_column": "rate_date", "freshness_days": 5, "columns": [
+    {"name": "finance_fx_rates", "source": "finance", "staging_model": "stg_finance__fx_rates", "clean_model": "stg_finance__fx_rates", "crosses_sources": False, "primary_key": ["rate_date", "from_currency", "to_currency"], "event_column": "rate_date", "freshness_days": 5, "columns": [
         {"name": "rate_date", "logical_type": "date", "required": True, "key": True},
         {"name": "from_currency", "logical_type": "string", "required": True, "normalize": "upper", "key": True},
         {"name": "to_currency", "logical_type": "string", "required": True, "normalize": "upper", "key": True},

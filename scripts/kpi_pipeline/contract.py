@@ -458,3 +458,26 @@ TABLES: tuple[Table, ...] = (
 )
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+
+FX_TABLE = "finance_fx_rates"
+
+
+def crosses_sources(table: Table) -> bool:
+    """Whether a rule of the table needs another source system: a foreign key into another source, an FX
+    rate (the rates are finance's) outside finance, or a foreign key into a table that crosses sources."""
+    for column in table.columns:
+        if column.references:
+            parent = TABLES_BY_NAME[column.references.split(".")[0]]
+            if parent.source != table.source or crosses_sources(parent):
+                return True
+        if column.fx_date and table.source != TABLES_BY_NAME[FX_TABLE].source:
+            return True
+    return False
+
+
+def clean_model(table: Table) -> str:
+    """The model holding the table's rows that pass every contract rule: its staging model, or, when a rule
+    needs another source system, the intermediate model where the systems meet (int_<entity>_checked)."""
+    if crosses_sources(table):
+        return f"int_{table.name.split('_', 1)[1]}_checked"
+    return table.staging_model

@@ -87,7 +87,9 @@ def _status_label(status: str, failures: int) -> str:
     return status.upper()
 
 
-def dbt_args(config: RunConfig, command: str, extra: list[str] | None = None) -> list[str]:
+def dbt_args(
+    config: RunConfig, command: str, extra: list[str] | None = None, extra_vars: dict[str, Any] | None = None
+) -> list[str]:
     args = [
         command,
         "--project-dir", str(config.project_dir),
@@ -98,7 +100,7 @@ def dbt_args(config: RunConfig, command: str, extra: list[str] | None = None) ->
         "--log-level", "none",
         "--log-level-file", "debug",
     ]
-    dbt_vars = config.dbt_vars()
+    dbt_vars = {**config.dbt_vars(), **(extra_vars or {})}
     if dbt_vars:
         args += ["--vars", vars_json(dbt_vars)]
     return args + (extra or [])

@@ -1,11 +1,13 @@
-"""Bulk-load a directory of raw files into the raw relations the seeds create.
+"""Bulk-load a directory of raw files into the source tables of the dbt sources.
 
 Files are named `<raw table>.csv` or `<raw table>.parquet` after the tables of
-the raw data contract (`contract.TABLES`). Every column is loaded as text,
-like the seeds, into schema `raw`, table = seed name. Loading is native and
-bulk (DuckDB `read_csv`/`read_parquet`, PostgreSQL `COPY`) and atomic per
-table: the data goes into a load table first and is swapped in inside one
-transaction, so a killed run never leaves half a table.
+the raw data contract (`contract.TABLES`). Every column is loaded as text into
+the source schema (var raw_schema / env KPI_RAW_SCHEMA, default `raw`; see
+raw_schema.py), table = contract name, and the table is marked as loaded by
+kpi-pipeline (a table comment naming the file), so the demo never replaces it.
+Loading is native and bulk (DuckDB `read_csv`/`read_parquet`, PostgreSQL
+`COPY`) and atomic per table: the data goes into a load table first and is
+swapped in inside one transaction, so a killed run never leaves half a table.
 
 `check_file` runs the file-level contract checks before anything is loaded
 (`validate_file` returns just its problems). A problem stops the run with exit
@@ -37,10 +39,12 @@ from pathlib import Path
 from typing import Any
 
 from kpi_pipeline.contract import TABLES, Table
+from kpi_pipeline.demo_files import seed_path
 from kpi_pipeline.errors import PipelineError
+from kpi_pipeline.raw_schema import load_mark, set_comment
 from kpi_pipeline.warehouse import Warehouse, quote_ident, relation
 
-RAW_SCHEMA = "raw"
+RAW_SCHEMA = "raw"  # the default source schema
 SUFFIXES = (".csv", ".parquet")
 
 
@@ -78,9 +82,8 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 # warning): the channel taxonomy and utm map the project ships in seeds/, and
 # no KPI targets (the demo targets would be meaningless for other data).
 REFERENCE_DEFAULTS: dict[str, tuple[Path, str]] = {
-    "ref_channels": (PROJECT_DIR / "seeds" / "ref_channels.csv", "the project's default channels (seeds/)"),
-    "ref_utm_channel_map": (PROJECT_DIR / "seeds" / "ref_utm_channel_map.csv",
-                            "the project's default utm map (seeds/)"),
+    "ref_channels": (seed_path("ref_channels"), "the project's default channels (seeds/reference/)"),
+    "ref_utm_channel_map": (seed_path("ref_utm_channel_map"), "the project's default utm map (seeds/reference/)"),
     "ref_kpi_targets": (Path(__file__).resolve().parent / "defaults" / "ref_kpi_targets.csv",
                         "no targets (an empty table: the scorecard shows values without targets)"),
 }
@@ -310,8 +313,9 @@ def load_all(
     files: list[RawFile],
     progress: Callable[[str], None],
     check: Callable[[RawFile], FileCheck] = check_file,
+    schema: str = RAW_SCHEMA,
 ) -> list[LoadedTable]:
-    """Check every file first (all problems at once, nothing loaded if any), then load each."""
+    """Check every file first (all problems at once, nothing loaded if any), then load each into `schema`."""
     checks = {raw.path: check(raw) for raw in files}
     for raw in files:
         if raw.default_note:
@@ -327,17 +331,17 @@ def load_all(
     with warehouse.connect() as conn:
         for index, raw in enumerate(files, start=1):
             if warehouse.kind == "duckdb":
-                rows = _load_duckdb(conn, raw)
+                rows = _load_duckdb(conn, raw, schema)
             else:
-                rows = _load_postgres(conn, raw)
+                rows = _load_postgres(conn, raw, schema)
             expected = checks[raw.path].data_rows
             if expected is not None and rows != expected:
                 raise PipelineError(
                     f"{raw.path.name} has {expected} data rows but {rows} were loaded into "
-                    f"{RAW_SCHEMA}.{raw.table.name}; check its quoting"
+                    f"{schema}.{raw.table.name}; check its quoting"
                 )
             loaded.append(LoadedTable(raw.table.name, raw.path, rows, tuple(checks[raw.path].warnings)))
-            progress(f"[{index}/{len(files)}] OK loaded {RAW_SCHEMA}.{raw.table.name} from {raw.path.name} ({rows} rows)")
+            progress(f"[{index}/{len(files)}] OK loaded {schema}.{raw.table.name} from {raw.path.name} ({rows} rows)")
     return loaded
 
 
@@ -349,7 +353,7 @@ def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _load_duckdb(conn: Any, raw: RawFile) -> int:
+def _load_duckdb(conn: Any, raw: RawFile, schema: str = RAW_SCHEMA) -> int:
     path = _sql_literal(str(raw.path))
     reader = (
         f"read_parquet({path})"
@@ -359,23 +363,24 @@ def _load_duckdb(conn: Any, raw: RawFile) -> int:
             "delim = ',', quote = '\"', escape = '\"')"
         )
     )
-    target = relation(RAW_SCHEMA, raw.table.name)
+    target = relation(schema, raw.table.name)
     load_name = f"__kpi_load_{raw.table.name}"
     conn.execute("begin transaction")
     try:
-        conn.execute(f"create schema if not exists {quote_ident(RAW_SCHEMA)}")
-        conn.execute(f"drop table if exists {relation(RAW_SCHEMA, load_name)}")
+        conn.execute(f"create schema if not exists {quote_ident(schema)}")
+        conn.execute(f"drop table if exists {relation(schema, load_name)}")
         conn.execute(
-            f"create table {relation(RAW_SCHEMA, load_name)} as "
+            f"create table {relation(schema, load_name)} as "
             f"select {_select_list(raw.table, 'varchar')} from {reader}"
         )
         conn.execute(f"drop table if exists {target}")
-        conn.execute(f"alter table {relation(RAW_SCHEMA, load_name)} rename to {quote_ident(raw.table.name)}")
+        conn.execute(f"alter table {relation(schema, load_name)} rename to {quote_ident(raw.table.name)}")
         rows = int(conn.execute(f"select count(*) from {target}").fetchone()[0])
+        set_comment(conn, schema, raw.table.name, load_mark(raw.path.name, rows))
         conn.execute("commit")
     except Exception as exc:
         conn.execute("rollback")
-        raise PipelineError(f"loading {raw.path} into {RAW_SCHEMA}.{raw.table.name} failed: {_first_line(exc)}") from exc
+        raise PipelineError(f"loading {raw.path} into {schema}.{raw.table.name} failed: {_first_line(exc)}") from exc
     return rows
 
 
@@ -395,17 +400,17 @@ def _csv_buffer(raw: RawFile) -> tuple[list[str], io.BytesIO]:
     return file_columns(raw), io.BytesIO(raw.path.read_bytes())
 
 
-def _load_postgres(conn: Any, raw: RawFile) -> int:
+def _load_postgres(conn: Any, raw: RawFile, schema: str = RAW_SCHEMA) -> int:
     import psycopg2
 
     columns, buffer = _csv_buffer(raw)
-    target = relation(RAW_SCHEMA, raw.table.name)
+    target = relation(schema, raw.table.name)
     load_name = quote_ident(f"__kpi_load_{raw.table.name}")
     wanted = raw.table.column_names
     try:
         with conn:  # one transaction: commit on success, rollback on error
             cur = conn.cursor()
-            cur.execute(f"create schema if not exists {quote_ident(RAW_SCHEMA)}")
+            cur.execute(f"create schema if not exists {quote_ident(schema)}")
             cur.execute(
                 f"create temporary table {load_name} ("
                 + ", ".join(f"{quote_ident(c)} text" for c in columns)
@@ -419,7 +424,7 @@ def _load_postgres(conn: Any, raw: RawFile) -> int:
             cur.execute(
                 "select column_name from information_schema.columns "
                 "where table_schema = %s and table_name = %s order by ordinal_position",
-                (RAW_SCHEMA, raw.table.name),
+                (schema, raw.table.name),
             )
             existing = [row[0] for row in cur.fetchall()]
             select = ", ".join(quote_ident(c) for c in wanted)
@@ -432,8 +437,9 @@ def _load_postgres(conn: Any, raw: RawFile) -> int:
                 cur.execute(f"create table {target} as select {select} from {load_name}")
             cur.execute(f"select count(*) from {target}")
             rows = int(cur.fetchone()[0])
+            set_comment(cur, schema, raw.table.name, load_mark(raw.path.name, rows))
     except psycopg2.Error as exc:
-        raise PipelineError(f"loading {raw.path} into {RAW_SCHEMA}.{raw.table.name} failed: {_first_line(exc)}") from exc
+        raise PipelineError(f"loading {raw.path} into {schema}.{raw.table.name} failed: {_first_line(exc)}") from exc
     return rows
 
 

@@ -1,9 +1,10 @@
 """Shared fixtures: one demo warehouse built per pytest session.
 
-`demo_warehouse` seeds and builds the whole dbt project into a throwaway DuckDB
-file (never the developer's warehouse/kpis.duckdb) and yields its path. KPI
-checks compare its marts with numbers computed in Python straight from the raw
-CSVs in seeds/ (see rawdata.py), never from dbt models.
+`demo_warehouse` fills the source schema with the demo data (dbt seed with var
+load_demo_data) and builds the whole dbt project into a throwaway DuckDB file
+(never the developer's warehouse/kpis.duckdb) and yields its path. KPI checks
+compare its marts with numbers computed in Python straight from the raw CSVs
+in seeds/demo/ and seeds/reference/ (see rawdata.py), never from dbt models.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import duckdb
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-SEEDS_DIR = PROJECT_DIR / "seeds"
+# `dbt seed` arguments that fill the source schema with the demo data (a plain dbt build never does)
+DEMO_SEED_ARGS = ["--select", "path:seeds/demo", "--vars", "{load_demo_data: true}"]
 
 
 def dbt_env(duckdb_path: Path, **extra: str) -> dict[str, str]:
@@ -63,7 +65,9 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return Path(prebuilt)
     work = tmp_path_factory.mktemp("demo_warehouse")
     db_path = work / "demo.duckdb"
-    result = run_dbt(["build", "--quiet"], db_path, work)
+    result = run_dbt(["seed", "--quiet", *DEMO_SEED_ARGS], db_path, work)
+    if result.returncode == 0:
+        result = run_dbt(["build", "--quiet"], db_path, work)
     if result.returncode != 0:
         pytest.fail(f"dbt build of the demo warehouse failed:\n{result.stdout[-5000:]}\n{result.stderr[-2000:]}")
     return db_path

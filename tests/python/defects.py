@@ -15,21 +15,19 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kpi_pipeline.demo_files import copy_demo_data
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-SEEDS_DIR = PROJECT_DIR / "seeds"
 AS_OF = "2026-10-31"  # the demo data's last day; the defects run passes it as --as-of
 
 
 def copy_seeds(dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    for path in SEEDS_DIR.glob("*.csv"):
-        shutil.copy(path, dest / path.name)
-    return dest
+    """The demo data set (seeds/demo/ and seeds/reference/) as one flat data directory."""
+    return copy_demo_data(dest)
 
 
 class Table:

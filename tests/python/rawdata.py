@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
+from kpi_pipeline.demo_files import seed_path
 
 
 def _blank_to_na(frame: pd.DataFrame) -> pd.DataFrame:
@@ -33,14 +33,16 @@ def month_start(values: pd.Series) -> pd.Series:
 class RawData:
     """The raw demo tables as text, plus the spec's shared rules."""
 
-    def __init__(self, seeds_dir: Path = SEEDS_DIR, reporting_currency: str = "USD") -> None:
+    def __init__(self, seeds_dir: Path | None = None, reporting_currency: str = "USD") -> None:
+        """The demo data (seeds/demo/, seeds/reference/), or the flat data directory `seeds_dir`."""
         self.seeds_dir = seeds_dir
         self.reporting_currency = reporting_currency
         self._cache: dict[str, pd.DataFrame] = {}
 
     def table(self, name: str) -> pd.DataFrame:
         if name not in self._cache:
-            frame = pd.read_csv(self.seeds_dir / f"{name}.csv", dtype=str, keep_default_na=False)
+            path = self.seeds_dir / f"{name}.csv" if self.seeds_dir else seed_path(name)
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
             self._cache[name] = _blank_to_na(frame)
         return self._cache[name].copy()
 

@@ -14,7 +14,6 @@ import csv
 import datetime as dt
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -25,7 +24,8 @@ import duckdb
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-SEEDS_DIR = PROJECT_DIR / "seeds"
+
+from kpi_pipeline.demo_files import copy_demo_data  # noqa: E402
 
 
 @dataclass
@@ -62,10 +62,7 @@ def run_pipeline(work: Path, *args: str, db: Path | None = None, env_extra: dict
 
 
 def copy_demo_csvs(dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    for path in SEEDS_DIR.glob("*.csv"):
-        shutil.copy(path, dest / path.name)
-    return dest
+    return copy_demo_data(dest)
 
 
 def lock_file(db: Path) -> Path:

@@ -22,7 +22,6 @@ import decimal
 import json
 import math
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -35,11 +34,11 @@ import duckdb
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-SEEDS_DIR = PROJECT_DIR / "seeds"
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 
 from kpi_pipeline import loader  # noqa: E402
 from kpi_pipeline.contract import TABLES  # noqa: E402
+from kpi_pipeline.demo_files import copy_demo_data, seed_path  # noqa: E402
 from kpi_pipeline.pgcluster import ClusterSettings, postgres_available, throwaway_cluster  # noqa: E402
 from kpi_pipeline.warehouse import Warehouse  # noqa: E402
 
@@ -114,10 +113,7 @@ def _pg_env(pg: ClusterSettings, work: Path) -> dict[str, str]:
 def pg_run(pg: ClusterSettings, tmp_path_factory: pytest.TempPathFactory) -> PgRun:
     """The one pipeline run on PostgreSQL: COPY load of a copy of seeds/, build, GX checks."""
     work = tmp_path_factory.mktemp("pg_run")
-    data = work / "data"
-    data.mkdir()
-    for path in SEEDS_DIR.glob("*.csv"):
-        shutil.copy(path, data / path.name)
+    data = copy_demo_data(work / "data")
     cmd = [
         sys.executable, "-m", "kpi_pipeline.cli", "run", "--target", "pg",
         "--data-dir", str(data),
@@ -203,7 +199,7 @@ def test_loader_bulk_loads_with_copy_on_postgres(
         target="pg", kind="postgres", pg_host=pg.host, pg_port=pg.port, pg_user=pg.user,
         pg_password=pg.password, pg_database="loader_check",
     )
-    files = loader.discover(SEEDS_DIR)
+    files = loader.discover(copy_demo_data(tmp_path / "data"))
     loaded = loader.load_all(warehouse, files, progress=lambda _line: None)
     loader.load_all(warehouse, files, progress=lambda _line: None)  # a reload replaces, never appends
 
@@ -251,7 +247,7 @@ def test_pipeline_runs_on_postgres_with_copy_load_and_gx_checks(pg_run: PgRun) -
     load = summary["steps"][0]
     assert load["name"] == "load" and load["mode"].startswith("bulk load")
     assert summary["loaded_rows"] == {
-        t.name: len(_csv_rows(SEEDS_DIR / f"{t.name}.csv")) for t in TABLES
+        t.name: len(_csv_rows(seed_path(t.name))) for t in TABLES
     }
     assert summary["expectations"]["passed"] > 0 and summary["expectations"]["failed"] == 0
     assert (pg_run.out / "data_docs" / "index.html").is_file()

@@ -1,6 +1,8 @@
 {#-
-    No row vanishes: for every raw table, the rows of its source table = clean
-    rows in its staging model + rows in quarantine.quarantined_rows. Returns the
+    No row vanishes: for every raw table, the rows of its source table = the
+    rows that pass every rule (its clean model: the staging model, or
+    int_<entity>_checked where a rule needs another source system) + rows in
+    quarantine.quarantined_rows. Returns the
     tables that do not add up (an incremental base model that missed rows, a
     rule that drops rows instead of quarantining them). The source is counted
     as the base model reads it (raw_text_select: the user's table, or the
@@ -15,7 +17,7 @@ counts as (
         select
             '{{ table.name }}' as raw_table,
             (select count(*) from ({{ raw_text_select(table) }}) as source_rows) as raw_rows,
-            (select count(*) from {{ ref(table.staging_model) }}) as clean_rows,
+            (select count(*) from {{ ref(table.clean_model) }}) as clean_rows,
             (
                 select count(*) from {{ ref('quarantined_rows') }}
                 where raw_table = '{{ table.name }}'

@@ -1,8 +1,9 @@
 {#-
     One row per conversion that attribution credits: lead created, opportunity
-    created (pipeline) and deal won (revenue). Built on the core facts, which
-    already apply the as-of date and count a re-opened deal once, at its final
-    close.
+    created (pipeline) and deal won (revenue). Built on the leads as of the
+    as-of date (int_leads_sourced) and the opportunities at their final close
+    (int_opportunities_enriched, which counts a re-opened deal once): the same
+    rows as the core facts fct_leads and fct_opportunities are made of.
 -#}
 with
 
@@ -11,7 +12,7 @@ leads as (
     select
         lead_id,
         created_at
-    from {{ ref('fct_leads') }}
+    from {{ ref('int_leads_sourced') }}
 
 ),
 
@@ -25,7 +26,7 @@ opportunities as (
         closed_at,
         amount_reporting_at_created,
         amount_reporting_at_close
-    from {{ ref('fct_opportunities') }}
+    from {{ ref('int_opportunities_enriched') }}
 
 ),
 

@@ -18,11 +18,7 @@
     incremental_strategy='delete+insert',
 ) }}
 -- depends_on: {{ ref('int_as_of_date') }}
--- depends_on: {{ ref('stg_crm__leads') }}
--- depends_on: {{ ref('stg_crm__lead_status_history') }}
--- depends_on: {{ ref('stg_crm__opportunities') }}
--- depends_on: {{ ref('stg_crm__opportunity_stage_history') }}
--- depends_on: {{ ref('fct_touchpoints') }}
+-- depends_on: {{ ref('int_lead_activity') }}
 {%- set lookback_days = attribution_lookback_days() %}
 {%- set half_life_seconds = attribution_half_life_days() * 86400 %}
 
@@ -33,11 +29,7 @@ with
 -- leads whose conversions or touches may have changed since the window start
 affected_leads as (
 
-    {{ leads_with_activity_since(window_start) }}
-    union
-    select recent_touches.lead_id
-    from {{ ref('fct_touchpoints') }} as recent_touches
-    where recent_touches.touched_date >= {{ window_start }}
+    {{ leads_with_activity_since(window_start, with_touches=true) }}
 
 ),
 
@@ -60,7 +52,8 @@ touchpoints as (
         channel_id,
         campaign_id,
         ad_id
-    from {{ ref('fct_touchpoints') }}
+    -- a touch of a lead not created as of the as-of date has no conversion to credit
+    from {{ ref('int_touchpoints_sourced') }}
     {%- if is_incremental() %}
         where lead_id in (select affected_leads.lead_id from affected_leads)
     {%- endif %}

@@ -9,7 +9,7 @@ subscription_events as (
         {{ month_start('event_date') }} as event_month,
         mrr_amount,
         currency
-    from {{ ref('stg_billing__subscription_events') }}
+    from {{ ref('int_subscription_events_checked') }}
     where event_date <= {{ as_of_date() }}
 
 ),

@@ -27,7 +27,7 @@ campaigns as (
     select
         campaign_id,
         utm_campaign
-    from {{ ref('stg_ads__campaigns') }}
+    from {{ ref('int_campaigns_checked') }}
 
 ),
 

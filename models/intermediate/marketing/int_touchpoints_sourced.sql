@@ -18,7 +18,7 @@ with
 
 touchpoints as (
 
-    select * from {{ ref('stg_marketing__touchpoints') }}
+    select * from {{ ref('int_touchpoints_checked') }}
     where touched_date <= {{ as_of_date() }}
     {%- if is_incremental() %}
         {%- set window_start = incremental_window_start('touched_date') %}
@@ -39,7 +39,7 @@ campaigns as (
     select
         campaign_id,
         utm_campaign
-    from {{ ref('stg_ads__campaigns') }}
+    from {{ ref('int_campaigns_checked') }}
 
 ),
 
@@ -48,7 +48,7 @@ ads as (
     select
         ad_id,
         campaign_id
-    from {{ ref('stg_ads__ads') }}
+    from {{ ref('int_ads_checked') }}
 
 ),
 

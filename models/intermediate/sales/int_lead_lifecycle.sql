@@ -10,8 +10,7 @@
     unique_key='lead_id',
     incremental_strategy='delete+insert',
 ) }}
--- depends_on: {{ ref('stg_crm__opportunities') }}
--- depends_on: {{ ref('stg_crm__opportunity_stage_history') }}
+-- depends_on: {{ ref('int_lead_activity') }}
 
 with
 

@@ -2,7 +2,7 @@ with
 
 opportunities as (
 
-    select * from {{ ref('stg_crm__opportunities') }}
+    select * from {{ ref('int_opportunities_checked') }}
     where created_date <= {{ as_of_date() }}
 
 ),
@@ -17,7 +17,7 @@ stage_events as (
         changed_date,
         owner_rep_id,
         stage in ('closed_won', 'closed_lost') as is_closing_stage
-    from {{ ref('stg_crm__opportunity_stage_history') }}
+    from {{ ref('int_opportunity_stage_history_checked') }}
     where changed_date <= {{ as_of_date() }}
 
 ),
@@ -77,7 +77,7 @@ reopen_events as (
 opportunities_with_history as (
 
     select distinct opportunity_id
-    from {{ ref('stg_crm__opportunity_stage_history') }}
+    from {{ ref('int_opportunity_stage_history_checked') }}
 
 ),
 

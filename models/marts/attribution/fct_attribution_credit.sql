@@ -4,44 +4,14 @@
     with union all; touches with weight 0 in a model (e.g. the middle touches
     under first touch) are not stored. Unattributed conversions have one row
     per model with touchpoint_id null and channel_id 'unattributed'.
-    Incremental per lead, like int_attribution_touch_weights: a run replaces
-    all rows of the leads with activity or a touch in the last
-    incremental_lookback_days days before the latest conversion date held
-    (delete+insert on lead_id).
+    A table rebuilt from int_attribution_touch_weights (which is incremental
+    per lead): the unpivot reads nothing else.
 -#}
-{{ config(
-    materialized='incremental',
-    unique_key='lead_id',
-    incremental_strategy='delete+insert',
-) }}
--- depends_on: {{ ref('int_as_of_date') }}
--- depends_on: {{ ref('stg_crm__leads') }}
--- depends_on: {{ ref('stg_crm__lead_status_history') }}
--- depends_on: {{ ref('stg_crm__opportunities') }}
--- depends_on: {{ ref('stg_crm__opportunity_stage_history') }}
--- depends_on: {{ ref('fct_touchpoints') }}
 with
 
-{% if is_incremental() -%}
-    {%- set window_start = incremental_window_start('cast(conversion_at as date)') %}
--- leads whose conversions or touches may have changed since the window start
-affected_leads as (
-
-    {{ leads_with_activity_since(window_start) }}
-    union
-    select recent_touches.lead_id
-    from {{ ref('fct_touchpoints') }} as recent_touches
-    where recent_touches.touched_date >= {{ window_start }}
-
-),
-
-{% endif -%}
 touch_weights as (
 
     select * from {{ ref('int_attribution_touch_weights') }}
-    {%- if is_incremental() %}
-        where lead_id in (select affected_leads.lead_id from affected_leads)
-    {%- endif %}
 
 ),
 

@@ -3,8 +3,8 @@
     (total, channel_group, channel) x attribution model:
       channel CAC          = media spend / attributed new customers (won deals)
       cost per opportunity = media spend / attributed opportunities created
-    Built on kpi_marketing_roi, which already holds the spine, the spend and
-    the attributed counts. Attributed counts summed over the channels of a
+    Built on the rows of kpi_marketing_roi (macros/attribution/marketing_roi.sql),
+    which hold the spine, the spend and the attributed counts. Attributed counts summed over the channels of a
     month equal the month's won deals / created opportunities in every model
     (the unattributed bucket included), so the channel rows reconcile with
     the total. Media spend only: salaries, tools and agency costs (in the
@@ -12,9 +12,11 @@
 -#}
 with
 
-marketing_roi as (
+{{ marketing_roi_ctes() }}
 
-    select * from {{ ref('kpi_marketing_roi') }}
+acquisition_rows as (
+
+    select * from marketing_roi
     where dimension_type in ('total', 'channel_group', 'channel')
 
 ),
@@ -42,7 +44,7 @@ final as (
         marketing_spend as cost_per_opportunity_numerator,
         attributed_opportunities as cost_per_opportunity_denominator,
         {{ attribution_ratio('marketing_spend', 'attributed_opportunities') }} as cost_per_opportunity
-    from marketing_roi
+    from acquisition_rows
 
 )
 

@@ -2,7 +2,7 @@ with
 
 ads as (
 
-    select * from {{ ref('stg_ads__ads') }}
+    select * from {{ ref('int_ads_checked') }}
 
 ),
 
@@ -11,7 +11,7 @@ campaigns as (
     select
         campaign_id,
         channel_id
-    from {{ ref('stg_ads__campaigns') }}
+    from {{ ref('int_campaigns_checked') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 campaigns as (
 
-    select * from {{ ref('stg_ads__campaigns') }}
+    select * from {{ ref('int_campaigns_checked') }}
 
 ),
 

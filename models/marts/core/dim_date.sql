@@ -8,17 +8,9 @@ with
 -- the earliest date any activity or money table has data for
 first_dates as (
 
-    select min(created_date) as first_date from {{ ref('stg_crm__leads') }}
+    select first_activity_date as first_date from {{ ref('int_activity_dates') }}
     union all
-    select min(touched_date) as first_date from {{ ref('stg_marketing__touchpoints') }}
-    union all
-    select min(spend_date) as first_date from {{ ref('stg_ads__spend_daily') }}
-    union all
-    select min(changed_date) as first_date from {{ ref('stg_crm__lead_status_history') }}
-    union all
-    select min(created_date) as first_date from {{ ref('stg_crm__opportunities') }}
-    union all
-    select min(event_date) as first_date from {{ ref('stg_billing__subscription_events') }}
+    select min(event_date) as first_date from {{ ref('int_subscription_events_checked') }}
     union all
     select min(cost_month) as first_date from {{ ref('stg_finance__costs') }}
 

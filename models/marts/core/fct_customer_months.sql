@@ -1,4 +1,11 @@
+{#-
+    One row per customer x month of its subscription life (int_customer_months)
+    with the customer's acquisition month, channel and segment, computed as in
+    fct_customers (macros/kpi/customers_acquired.sql).
+-#}
 with
+
+{{ customers_acquired_ctes(acquisition_only=true) }}
 
 customer_months as (
 
@@ -6,14 +13,14 @@ customer_months as (
 
 ),
 
-customers as (
+acquisitions as (
 
     select
         customer_id,
         acquisition_month,
         acquisition_channel_id,
         segment
-    from {{ ref('fct_customers') }}
+    from customers_acquired
 
 ),
 
@@ -32,14 +39,14 @@ final as (
         customer_months.is_new,
         customer_months.is_reactivated,
         customer_months.is_churned,
-        customers.acquisition_month,
-        customers.acquisition_channel_id,
-        customers.segment,
-        {{ dbt.datediff('customers.acquisition_month', 'customer_months.period_month', 'month') }}
+        acquisitions.acquisition_month,
+        acquisitions.acquisition_channel_id,
+        acquisitions.segment,
+        {{ dbt.datediff('acquisitions.acquisition_month', 'customer_months.period_month', 'month') }}
             as months_since_acquisition
     from customer_months
-    left join customers
-        on customer_months.customer_id = customers.customer_id
+    left join acquisitions
+        on customer_months.customer_id = acquisitions.customer_id
 
 )
 

@@ -1,45 +1,19 @@
 {#-
-    Incremental per lead, like int_lead_lifecycle: a run replaces the leads
-    with any activity (created, status change, opportunity created or stage
-    change) in the last incremental_lookback_days days before the latest
-    created_date held (delete+insert on lead_id).
+    One row per lead as of the as-of date: its source attributes
+    (int_leads_sourced) and its lifecycle (int_lead_lifecycle, incremental per
+    lead). A table: a one-to-one join of the two.
 -#}
-{{ config(
-    materialized='incremental',
-    unique_key='lead_id',
-    incremental_strategy='delete+insert',
-) }}
--- depends_on: {{ ref('int_as_of_date') }}
--- depends_on: {{ ref('stg_crm__leads') }}
--- depends_on: {{ ref('stg_crm__lead_status_history') }}
--- depends_on: {{ ref('stg_crm__opportunities') }}
--- depends_on: {{ ref('stg_crm__opportunity_stage_history') }}
-
 with
 
-{% if is_incremental() -%}
-affected_leads as (
-
-    {{ leads_with_activity_since(incremental_window_start('created_date')) }}
-
-),
-
-{% endif -%}
 leads as (
 
     select * from {{ ref('int_leads_sourced') }}
-    {%- if is_incremental() %}
-        where lead_id in (select affected_leads.lead_id from affected_leads)
-    {%- endif %}
 
 ),
 
 lifecycle as (
 
     select * from {{ ref('int_lead_lifecycle') }}
-    {%- if is_incremental() %}
-        where lead_id in (select affected_leads.lead_id from affected_leads)
-    {%- endif %}
 
 ),
 

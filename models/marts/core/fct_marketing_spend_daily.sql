@@ -14,7 +14,7 @@ with
 
 spend as (
 
-    select * from {{ ref('stg_ads__spend_daily') }}
+    select * from {{ ref('int_spend_daily_checked') }}
     where spend_date <= {{ as_of_date() }}
     {%- if is_incremental() %}
         and spend_date >= {{ incremental_window_start('spend_date') }}
@@ -27,7 +27,7 @@ campaigns as (
     select
         campaign_id,
         channel_id
-    from {{ ref('stg_ads__campaigns') }}
+    from {{ ref('int_campaigns_checked') }}
 
 ),
 

@@ -1,11 +1,7 @@
 with
 
--- spend, leads and CPL per month and dimension: the spine and the spend side come from the CPL mart
-cost_per_lead as (
-
-    select * from {{ ref('kpi_cost_per_lead') }}
-
-),
+-- spend, leads and CPL per month and dimension: the same spine and spend side as kpi_cost_per_lead
+{{ cost_per_lead_ctes() }}
 
 opportunities as (
 

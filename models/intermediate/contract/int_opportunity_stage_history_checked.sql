@@ -1,0 +1,3 @@
+-- The rows of stg_crm__opportunity_stage_history that also pass the contract rules that need another source system
+-- (foreign keys into it, FX rates): contract_conformed_rows, macros/quarantine/contract_verdicts.sql.
+{{ contract_conformed_rows('crm_opportunity_stage_history') }}
