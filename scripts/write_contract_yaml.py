@@ -165,7 +165,7 @@ def table_notes(table: Table) -> str:
         notes.append(
             f"Freshness: max({table.event_column}) at most {table.freshness_days} days before the as-of date."
         )
-    notes.append("Loaded as text; typed in staging.")
+    notes.append("Text (a CSV export) or native types; typed by its base model.")
     return " ".join(notes)
 
 

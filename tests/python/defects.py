@@ -199,7 +199,15 @@ def plant_row_defects(data_dir: Path) -> dict[str, Expected]:
     orphan["lead_id"] = "L-9999999"
     expect("opportunity_for_unknown_lead", "crm_opportunities", "unknown_reference", "lead_id",
            [f"opportunity_id={orphan['opportunity_id']}"], "'L-9999999' is not in crm_leads.lead_id")
+    # not a defect: an open deal without an amount, in a currency with no FX rate at all: it needs no
+    # rate (nothing to convert), so it counts as a deal and is not quarantined (no_fx_rate is for amounts)
+    amountless = next(o for o in opportunities.rows if o["stage"] not in ("closed_won", "closed_lost")
+                      and o["opportunity_id"] not in with_customer and o not in victims)
+    amountless["amount"] = ""
+    amountless["currency"] = "XTS"  # ISO 4217's code for testing: no rate in any FX table
     opportunities.save()
+    expected["_amountless_deal"] = Expected("_amountless_deal", "crm_opportunities", "", "", [],
+                                            notes={"opportunity_id": amountless["opportunity_id"]})
     cascade = [f"stage_event_id={e['stage_event_id']}" for o in victims for e in events[o["opportunity_id"]]]
     expected["stage_history_of_quarantined_deals"] = Expected(
         "stage_history_of_quarantined_deals", "crm_opportunity_stage_history", "quarantined_reference",

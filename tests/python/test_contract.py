@@ -1,7 +1,8 @@
 """The raw data contract stays in one place: contract.py.
 
-The seeds YAML and docs/raw_data_contract.md are rendered from it, every seed
-file follows it, and the README summarises every table.
+The dbt sources, the seeds' and base models' YAML, the raw_contract() macro and
+docs/raw_data_contract.md are rendered from it, every demo and reference CSV
+follows it, and the README summarises every table.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 
 from kpi_pipeline.contract import TABLES  # noqa: E402
+from kpi_pipeline.demo_files import seed_path  # noqa: E402
 
 
 def test_rendered_contract_docs_are_in_sync() -> None:
@@ -32,7 +34,7 @@ def test_rendered_contract_docs_are_in_sync() -> None:
 
 @pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
 def test_seed_header_follows_contract(table) -> None:
-    with open(PROJECT_DIR / "seeds" / f"{table.name}.csv", newline="", encoding="utf-8") as handle:
+    with open(seed_path(table.name), newline="", encoding="utf-8") as handle:
         header = next(csv.reader(handle))
     assert header == table.column_names
 

@@ -21,6 +21,7 @@ SCRIPT = ROOT / "scripts" / "generate_demo_data.py"
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from kpi_pipeline.contract import TABLES, TABLES_BY_NAME  # noqa: E402
+from kpi_pipeline.demo_files import seed_path  # noqa: E402
 
 END_DATE = date(2026, 10, 31)
 END_TS = datetime(2026, 10, 31, 23, 59, 59, tzinfo=timezone.utc)
@@ -70,12 +71,12 @@ def test_other_seed_differs(tmp_path: Path) -> None:
 
 
 def test_committed_seeds_match_generator(default_data: Path) -> None:
-    seeds = ROOT / "seeds"
     for t in TABLES:
-        committed = seeds / f"{t.name}.csv"
-        assert committed.exists(), f"seeds/{t.name}.csv missing: run scripts/generate_demo_data.py"
+        committed = seed_path(t.name)
+        where = committed.relative_to(ROOT)
+        assert committed.exists(), f"{where} missing: run scripts/generate_demo_data.py"
         assert committed.read_bytes() == (default_data / f"{t.name}.csv").read_bytes(), (
-            f"seeds/{t.name}.csv drifted from the generator: run scripts/generate_demo_data.py")
+            f"{where} drifted from the generator: run scripts/generate_demo_data.py")
 
 
 def test_scale_multiplies_leads_not_reference(tmp_path: Path, data: dict) -> None:

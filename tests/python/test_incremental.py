@@ -2,16 +2,17 @@
 
 Two ways a day becomes visible, each compared with the full build of the demo
 warehouse (as of D, the latest date in the data), table by table in the
-quarantine, intermediate and marts schemas (identical = the same multiset of
-rows):
+staging (the typed raw rows of the base_ models), quarantine, intermediate and
+marts schemas (identical = the same multiset of rows):
   - as-of: the raw demo data stays the same and the as-of date limits what is
     visible: a full build as of D-3, then incremental runs as of D-2, D-1, D;
   - append: the raw tables start without the rows of the last three days (by
     the date at the start of their event column) and each incremental run
     follows an INSERT of one more day, the way a scheduled load appends; the
     as-of date is left to the data. Rows arrive before the rows they reference
-    (a touch before its lead is loaded), so the quarantine's re-check of rows
-    whose parent changed is exercised.
+    (a touch before its lead is loaded): the cross-table rules are applied when
+    the staging and int_<entity>_checked views are read, so the touch joins its
+    lead on the run that brings the lead.
 """
 
 from __future__ import annotations
@@ -31,16 +32,18 @@ from conftest import run_dbt
 AS_OF = date(2026, 10, 31)  # the latest date in the demo data = the demo warehouse's as-of date
 STEPS = 3
 RAW_SCHEMA = "raw"
-# schemas compared with the full build: the marts, and the intermediate models (incremental or not)
-COMPARED_SCHEMAS = ("quarantine", "intermediate", "marts")
+REFERENCE_SCHEMA = "reference"  # the project's reference seeds (seeds/reference/), copied with the raw tables
+# schemas compared with the full build (tables only): the base_ models in staging, the quarantine, the
+# intermediate models (incremental or not) and the marts
+COMPARED_SCHEMAS = ("staging", "quarantine", "intermediate", "marts")
 # models that must run incrementally after the first build (their compiled SQL has the incremental branch)
 INCREMENTAL_MODELS = {
-    "int_touchpoints_sourced", "int_leads_sourced", "int_lead_lifecycle",
-    "fct_touchpoints", "fct_leads", "fct_marketing_spend_daily",
-    "chk_mkt_touchpoints", "chk_crm_leads", "chk_crm_lead_status_history", "chk_crm_opportunities",
-    "chk_crm_opportunity_stage_history", "chk_ads_spend_daily", "chk_billing_subscription_events",
+    "int_touchpoints_sourced", "int_leads_sourced", "int_lead_lifecycle", "int_attribution_touch_weights",
+    "fct_touchpoints", "fct_marketing_spend_daily",
+    "base_marketing__touchpoints", "base_crm__leads", "base_crm__lead_status_history", "base_crm__opportunities",
+    "base_crm__opportunity_stage_history", "base_ads__spend_daily", "base_billing__subscription_events",
 }
-# the quarantine checks' incremental branch (macros/quarantine/quarantine_checks.sql)
+# the base models' incremental branch (macros/quarantine/quarantine_base.sql)
 RECHECK_MARKER = "recheck_keys"
 
 
@@ -65,8 +68,12 @@ def _with_demo(db: Path, demo_warehouse: Path) -> Iterator[duckdb.DuckDBPyConnec
 
 
 def _copy_raw(con: duckdb.DuckDBPyConnection, until: date | None = None) -> list[str]:
-    """The demo's raw tables (the seeds) into schema raw; with `until`, only the rows of
-    tables with an event column dated on or before it. Returns the table names."""
+    """The demo's raw tables (the source schema) into schema raw; with `until`, only the rows of
+    tables with an event column dated on or before it; and the project's reference seeds as they
+    are (a `dbt run` does not seed them). Returns the raw table names."""
+    con.execute(f"create schema {REFERENCE_SCHEMA}")
+    for name in _tables(con, "demo", REFERENCE_SCHEMA):
+        con.execute(f'create table {REFERENCE_SCHEMA}."{name}" as select * from demo.{REFERENCE_SCHEMA}."{name}"')
     con.execute(f"create schema {RAW_SCHEMA}")
     names = _tables(con, "demo", RAW_SCHEMA)
     for name in names:
@@ -107,7 +114,7 @@ def incremental_warehouse(demo_warehouse: Path, tmp_path_factory: pytest.TempPat
     incremental_runs = []
     for step in range(1, STEPS + 1):
         as_of = (start + timedelta(days=step)).isoformat()
-        # everything: the quarantine's base_ views hold rows after the as-of date back, so they change too
+        # everything: the base_ models hold rows after the as-of date back, so they change too
         results = _run(["run", "--quiet", "--vars", json.dumps({"as_of_date": as_of})], db, work)
         incremental_runs.append(results)
     return db, [first, *incremental_runs]
@@ -118,10 +125,10 @@ def _assert_ran_incrementally(runs: list) -> None:
         ran = {r["unique_id"].split(".")[-1]: r for r in results["results"] if r["status"] == "success"}
         assert INCREMENTAL_MODELS <= set(ran), sorted(INCREMENTAL_MODELS - set(ran))
         for name in INCREMENTAL_MODELS:
-            if name.startswith("chk_"):
+            if name.startswith("base_"):
                 assert RECHECK_MARKER in (ran[name].get("compiled_code") or ""), f"{name} ran in full"
     first = {r["unique_id"].split(".")[-1]: r for r in runs[0]["results"]}
-    assert RECHECK_MARKER not in (first["chk_mkt_touchpoints"].get("compiled_code") or "")
+    assert RECHECK_MARKER not in (first["base_marketing__touchpoints"].get("compiled_code") or "")
 
 
 def test_incremental_models_exist_and_ran_incrementally(incremental_warehouse: tuple[Path, list]) -> None:
@@ -275,7 +282,7 @@ def test_messy_append_refresh_equals_full_refresh(messy_pair: tuple[Path, Path, 
     con = duckdb.connect(str(full_db), read_only=True)
     try:
         rules = dict(con.execute(
-            "select touchpoint_id, dq_rule from quarantine.chk_mkt_touchpoints "
+            "select touchpoint_id, dq_rule from staging.base_marketing__touchpoints "
             f"where touchpoint_id in (' {MESSY_KEY}', '{MESSY_KEY}', '   ', 'tp-messy-2')"
         ).fetchall())
     finally:
@@ -315,7 +322,7 @@ def test_incremental_refresh_equals_full_refresh_on_postgres(tmp_path: Path) -> 
             )
             assert result.returncode == 0, f"dbt {' '.join(args)}:\n{result.stdout[-4000:]}"
 
-        run("seed")
+        run("seed", "--vars", json.dumps({"load_demo_data": True}))
         run("run", "--vars", json.dumps({"as_of_date": AS_OF.isoformat()}))
         conn = psycopg2.connect(**pg.connect_kwargs())
         conn.autocommit = True

@@ -466,3 +466,60 @@ def _first_column(pg: ClusterSettings, table: str) -> str:
             (MARTS, table),
         )
         return '"' + cur.fetchone()[0] + '"'
+
+
+# ---------------------------------------------------------------- sources created by another tool
+
+
+def _pg_native_type(column: Any) -> str:
+    return {
+        "date": "date",
+        "timestamp": "timestamptz",
+        "integer": "bigint",
+        "boolean": "boolean",
+    }.get(column.type) or ("double precision" if column.type == "decimal" and column.scale else
+                          "numeric(18, 4)" if column.type == "decimal" else "text")
+
+
+def test_sources_of_another_tool_with_native_types_on_postgres(
+    pg: ClusterSettings, demo_warehouse: Path, tmp_path: Path
+) -> None:
+    """Tables a loader created in schema crm_export (not kpi-pipeline's), typed natively: a plain
+    `dbt build --target pg` with KPI_RAW_SCHEMA and no load step gives the DuckDB demo's marts."""
+    with closing(_connect(pg)) as conn, conn.cursor() as cur:
+        cur.execute("create database native_sources")
+    with closing(_connect(pg, database="native_sources")) as conn, conn.cursor() as cur:
+        cur.execute("create schema crm_export")
+        for table in TABLES:
+            columns = table.column_names
+            cur.execute(f"create temporary table load_{table.name} ({', '.join(f'{c} text' for c in columns)})")
+            with seed_path(table.name).open(encoding="utf-8") as handle:
+                cur.copy_expert(f"copy load_{table.name} from stdin with (format csv, header true)", handle)
+            select = ", ".join(
+                f"cast(nullif(trim({c.name}), '') as {_pg_native_type(c)}) as {c.name}" for c in table.columns
+            )
+            cur.execute(f"create table crm_export.{table.name} as select {select} from load_{table.name}")
+        cur.execute(
+            "select distinct data_type from information_schema.columns where table_schema = 'crm_export'"
+        )
+        types = {r[0] for r in cur.fetchall()}
+    assert {"date", "timestamp with time zone", "double precision", "numeric", "bigint", "boolean"} <= types
+    env = {**_pg_env(pg, tmp_path), "KPI_PG_DATABASE": "native_sources", "KPI_RAW_SCHEMA": "crm_export"}
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "build", "--quiet", "--target", "pg",
+         "--project-dir", str(PROJECT_DIR), "--target-path", str(tmp_path / "target"),
+         "--log-path", str(tmp_path / "logs")],
+        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=1800, check=False,
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+    problems: list[str] = []
+    with duckdb.connect(str(demo_warehouse), read_only=True) as duck:
+        with closing(_connect(pg, database="native_sources")) as conn, conn.cursor() as cur:
+            cur.execute(
+                "select table_name from information_schema.tables where table_schema = %s order by 1", (MARTS,)
+            )
+            names = [r[0] for r in cur.fetchall()]
+            assert len(names) >= 10
+            for name in names:
+                problems += _compare_table(name, duck, cur)
+    assert not problems, "marts from native PostgreSQL sources differ from DuckDB:\n" + "\n".join(problems)
