@@ -62,13 +62,30 @@
     {%- if not execute or model.resource_type == 'unit_test' -%}
         {{ return(result) }}
     {%- endif -%}
+    {#- only a command that runs the SQL needs the table (dbt compile, docs or a linter may run without it) -#}
+    {%- set running = flags.WHICH in ('run', 'build', 'test', 'retry', 'seed', 'snapshot', 'show') -%}
     {%- set existing = adapter.get_relation(
         database=source_relation.database, schema=source_relation.schema, identifier=source_relation.identifier
     ) -%}
     {%- if existing is none and fallback == 'seed' -%}
-        {%- do result.update({'relation': seed_relation}) -%}
-        {%- set existing = seed_relation -%}
-    {%- elif existing is none and fallback == 'empty' -%}
+        {%- set existing = adapter.get_relation(
+            database=seed_relation.database, schema=seed_relation.schema, identifier=seed_relation.identifier
+        ) -%}
+        {%- if existing is not none or not running -%}
+            {%- do result.update({'relation': seed_relation}) -%}
+        {%- endif -%}
+        {%- if existing is none and not running %}{{ return(result) }}{% endif -%}
+        {%- if existing is none -%}
+            {{ exceptions.raise_compiler_error(
+                'source ' ~ table.source ~ '.' ~ table.name ~ ': neither ' ~ source_relation ~ ' nor the project\'s '
+                ~ 'reference seed ' ~ seed_relation ~ ' exists: run dbt seed --select path:seeds/reference (dbt build does)'
+            ) }}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if existing is none and not running and fallback != 'empty' -%}
+        {{ return(result) }}
+    {%- endif -%}
+    {%- if existing is none and fallback == 'empty' -%}
         {{ log('source ' ~ table.source ~ '.' ~ table.name ~ ': ' ~ source_relation ~ ' does not exist; '
                ~ table.name ~ ' is empty', info=true) }}
         {%- do result.update({'empty': true}) -%}
