@@ -124,3 +124,35 @@ def write_report(
         charts=sum(1 for s in sections for b in s.blocks if isinstance(b, Chart)),
         missing_marts=tuple(sorted({e.mart for s in sections for e in s.missing})),
     )
+
+
+def describe(result: ReportResult) -> str:
+    return (
+        f"{result.path} ({result.bytes / 1_000_000:.1f} MB, {result.charts} charts in {len(result.sections)} "
+        f"sections, {result.seconds:.1f}s)"
+    )
+
+
+def missing_warning(result: ReportResult) -> str | None:
+    if not result.missing_marts:
+        return None
+    return (
+        f"the report shows an empty state where marts are not built: {', '.join(result.missing_marts)} "
+        "(build them with `kpi-pipeline run`)"
+    )
+
+
+def report_main(project_dir: Path, target: str, output: Path, currency: str | None) -> int:
+    """`kpi-pipeline report`: 0 when written (missing marts are a warning), PipelineError (exit 2) otherwise."""
+    import sys
+
+    from kpi_pipeline.errors import EXIT_OK
+    from kpi_pipeline.warehouse import resolve
+
+    warehouse = resolve(project_dir, target)
+    result = write_report(warehouse, output, currency or reporting_currency(project_dir, {}), read_only=True)
+    print(f"kpi-pipeline report: wrote {describe(result)} from {warehouse.description}", flush=True)
+    warning = missing_warning(result)
+    if warning:
+        print(f"kpi-pipeline report: warning: {warning}", file=sys.stderr, flush=True)
+    return EXIT_OK
