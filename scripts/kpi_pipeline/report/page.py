@@ -333,7 +333,7 @@ def render(page: Page) -> str:
         f"<header><h1>{esc(page.title)}</h1><p>{esc(subtitle)}</p><nav>{nav}</nav></header>",
         filters_html(page),
         f'<main>{"".join(section_html(s) for s in page.sections)}</main>',
-        f"<footer>{esc(footer)}</footer>",
+        f'<footer data-marts="{esc(" ".join(page.marts_read))}">{esc(footer)}</footer>',
         f'<script type="application/json" id="plotly-config">{script_json(PLOTLY_CONFIG)}</script>',
         charts_json(page.sections),
         f"<script>{SCRIPT}</script>",
