@@ -350,12 +350,15 @@ def test_roi_under_the_default_model_equals_the_mart(browser: Browser, demo_con:
         "group by 1, 2 having sum(roi.roi_denominator) > 0", [start]
     ).fetchall()
     assert rows and all(model == "position_based" for _, model, _ in rows)
-    trace = browser.trace("roi-by-model", "Position-based (U) (default)")
-    plotted = dict(zip(trace["x"], trace["y"]))
+    for channel, _model, roi in rows:  # one panel per channel with spend, a bar per model, * = the default
+        trace = browser.trace("roi-by-model", channel)
+        assert len(trace["x"]) == 6
+        assert dict(zip(trace["x"], trace["y"]))["U*"] == pytest.approx(float(roi), rel=1e-12), channel
+    table = [r for r in browser.table("table-roi-by-model") if r["model"] == "Position-based (U) (default)"]
+    shown = {r["channel"]: r["roi"] for r in table}
     for channel, _model, roi in rows:
-        assert plotted[channel] == pytest.approx(float(roi), rel=1e-12), channel
-    models = browser.js("() => document.getElementById('chart-roi-by-model').data.map(t => t.name)")
-    assert len(models) == 6
+        assert close_to_shown(shown[channel], roi, 3), (channel, shown[channel], roi)
+    assert {r["channel"] for r in table if r["roi"] == "n/a"} >= {"Organic Search", "Direct"}  # no spend
 
 
 def test_the_channel_and_month_filters(browser: Browser, demo_con: duckdb.DuckDBPyConnection,
@@ -364,7 +367,9 @@ def test_the_channel_and_month_filters(browser: Browser, demo_con: duckdb.DuckDB
     page.uncheck("input[data-channel-toggle][value=paid_search]")
     assert browser.trace("cpl-by-channel", "Paid Search")["visible"] is False
     assert browser.trace("cpl-by-channel", "Total")["visible"] is True
-    assert "Paid Search" not in browser.trace("roi-by-model", "Linear")["x"]
+    assert browser.trace("roi-by-model", "Paid Search")["visible"] is False
+    assert "Paid Search" not in browser.trace("cac-by-channel", "CAC (position_based)")["x"]
+    assert "Display" in browser.trace("cac-by-channel", "CAC (position_based)")["x"]
     rows = browser.table("table-cpl-by-channel")
     assert all(r["_hidden"] for r in rows if r["_channel"] == "paid_search")
     assert not any(r["_hidden"] for r in rows if r["_channel"] == "display")
@@ -382,7 +387,8 @@ def test_the_channel_and_month_filters(browser: Browser, demo_con: duckdb.DuckDB
 
     page.click("#filter-reset")
     assert browser.trace("cpl-by-channel", "Paid Search")["visible"] is True
-    assert "Paid Search" in browser.trace("roi-by-model", "Linear")["x"]
+    assert browser.trace("roi-by-model", "Paid Search")["visible"] is True
+    assert "Paid Search" in browser.trace("cac-by-channel", "CAC (position_based)")["x"]
     assert not any(r["_hidden"] for r in browser.table("table-cpl-by-channel"))
     assert (tmp_path / "cpl_filtered.png").stat().st_size > 10_000
 

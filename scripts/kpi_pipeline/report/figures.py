@@ -100,3 +100,21 @@ def time_lines(
             )
         )
     return figure(traces, {"xaxis": month_axis(), "yaxis": {"title": {"text": y_title}, **axis_format(unit)}})
+
+
+def small_multiples(
+    panels: Sequence[tuple[str, Any]], layout: dict[str, Any], columns: int = 5, shared_y: bool = False
+) -> dict[str, Any]:
+    """One panel per (title, trace), each with its own y axis unless `shared_y`, `columns` panels a row."""
+    from plotly.subplots import make_subplots
+
+    columns = max(1, min(columns, len(panels)))
+    rows = -(-len(panels) // columns)
+    fig = make_subplots(
+        rows=rows, cols=columns, subplot_titles=[title for title, _ in panels], shared_yaxes=shared_y,
+        horizontal_spacing=0.05, vertical_spacing=0.18 if rows > 1 else 0.1,
+    )
+    for index, (_title, trace) in enumerate(panels):
+        fig.add_trace(trace, row=index // columns + 1, col=index % columns + 1)
+    fig.update_layout(template=TEMPLATE, **layout)
+    return fig.to_plotly_json()

@@ -88,6 +88,7 @@ class TableBlock:
     table: Table
     mart: str
     open: bool = False
+    wide: bool = True
 
 
 Block = Chart | Cards | Empty | TableBlock

@@ -56,6 +56,7 @@ section > h2 { font-size: 19px; margin: 0 0 2px; border-bottom: 2px solid var(--
 .source { color: var(--muted); font-size: 11px; margin: 2px 0; font-family: "DejaVu Sans Mono", monospace; }
 details summary { cursor: pointer; color: #1d4ed8; font-size: 13px; margin-top: 4px; }
 .table-wrap { max-height: 420px; overflow: auto; margin-top: 6px; }
+#block-scorecard-by-dimension .table-wrap { max-height: 560px; }
 table { border-collapse: collapse; font-size: 12px; width: 100%; }
 th, td { border-bottom: 1px solid var(--line); padding: 3px 6px; text-align: left; white-space: nowrap; }
 th { position: sticky; top: 0; background: #f1f5f9; }
@@ -255,7 +256,8 @@ def block_html(block: Any) -> str:
     if isinstance(block, TableBlock):
         opened = " open" if block.open else ""
         return (
-            f'<figure class="block wide" id="block-{esc(block.block_id)}"><h3>{esc(block.title)}</h3>'
+            f'<figure class="block{" wide" if block.wide else ""}" id="block-{esc(block.block_id)}">'
+            f"<h3>{esc(block.title)}</h3>"
             f'<p class="source">mart: {esc(block.mart)}</p><details{opened}><summary>Table '
             f'({len(block.table.rows)} rows)</summary>{table_html(block.table, "table-" + block.block_id)}'
             f"</details></figure>"

@@ -11,9 +11,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from kpi_pipeline.report.context import Context
-from kpi_pipeline.report.figures import channel_colours, colour, figure
+from kpi_pipeline.report.figures import channel_colours, colour, figure, small_multiples
 from kpi_pipeline.report.model import Block, Chart, Column, Section, Table, TableRow
-from kpi_pipeline.report.numbers import money, multiple, plain, ratio, total
+from kpi_pipeline.report.numbers import money, multiple, percent, plain, ratio, total
 from kpi_pipeline.report.sections.common import groups, guarded, in_window, require_rows
 from kpi_pipeline.report.source import MartSource, Row
 
@@ -36,6 +36,18 @@ MODEL_LABELS = {
 def model_order(model: str) -> tuple[int, str]:
     order = list(MODEL_LABELS)
     return (order.index(model) if model in order else len(order), model)
+
+
+MODEL_SHORT = {
+    "first_touch": "first", "last_touch": "last", "linear": "linear", "time_decay": "decay",
+    "position_based": "U", "w_shaped": "W",
+}
+MODEL_LEGEND = ", ".join(f"{MODEL_SHORT[m]} = {label}" for m, label in MODEL_LABELS.items())
+
+
+def model_short(model: str, default: str | None) -> str:
+    short = MODEL_SHORT.get(model, model)
+    return f"{short}*" if model == default else short
 
 
 def model_label(model: str, default: str | None) -> str:
@@ -64,19 +76,24 @@ def blocks(source: MartSource, ctx: Context) -> list[Block]:
             cell[(model, channel)] = window_sums(channel_rows)
     empty = window_sums([])
     with_spend = [c for c in channels if any(cell.get((m, c), empty)["roi"] is not None for m in models)]
-    names = [ctx.names.label("channel", c) for c in with_spend]
-    roi_traces = []
-    for i, model in enumerate(models):
-        sums = [cell.get((model, c), empty) for c in with_spend]
-        roi_traces.append(go.Bar(
-            x=names, y=[s["roi"] for s in sums], name=model_label(model, default), marker={"color": colour(i)},
-            meta={"channels": with_spend},
-            customdata=[[money(s["attributed_revenue"]), money(s["marketing_spend"]), multiple(s["roas"])]
-                        for s in sums],
-            hovertemplate="%{x}: ROI %{y:.0%} (revenue %{customdata[0]}, spend %{customdata[1]}, "
-                          "ROAS %{customdata[2]})<extra>%{fullData.name}</extra>",
-        ))
-    roi_fig = figure(roi_traces, {"barmode": "group", "yaxis": {"tickformat": ".0%", "title": {"text": "ROI"}}})
+    model_names = [model_short(m, default) for m in models]
+    panels = []
+    for c in with_spend:
+        sums = [cell.get((m, c), empty) for m in models]
+        panels.append((ctx.names.label("channel", c), go.Bar(
+            x=model_names, y=[s["roi"] for s in sums], name=ctx.names.label("channel", c), meta={"channel": c},
+            marker={"color": [colour(i) for i in range(len(models))]},
+            text=[percent(s["roi"], 0) for s in sums], textposition="outside", cliponaxis=False,
+            customdata=[[model_label(m, default), money(s["attributed_revenue"]), money(s["marketing_spend"]),
+                         multiple(s["roas"])] for m, s in zip(models, sums)],
+            hovertemplate="%{customdata[0]}: ROI %{y:.0%} (revenue %{customdata[1]}, spend %{customdata[2]}, "
+                          "ROAS %{customdata[3]})<extra>%{fullData.name}</extra>",
+        )))
+    roi_fig = small_multiples(panels, {"showlegend": False, "margin": {"t": 40}})
+    for key in [k for k in roi_fig["layout"] if k.startswith("yaxis")]:
+        roi_fig["layout"][key].update({"tickformat": ".0%", "rangemode": "tozero", "automargin": True})
+    for key in [k for k in roi_fig["layout"] if k.startswith("xaxis")]:
+        roi_fig["layout"][key].update({"tickangle": -45})
     roi_rows = tuple(
         TableRow({"channel": ctx.names.label("channel", c), "model": model_label(m, default),
                   **{k: cell.get((m, c), empty)[k] for k in ("marketing_spend", "attributed_revenue", "roi", "roas")}},
@@ -92,9 +109,11 @@ def blocks(source: MartSource, ctx: Context) -> list[Block]:
                      Column("attributed_revenue", f"attributed revenue ({ctx.currency})", "money"),
                      Column("roi", "ROI", "percent"), Column("roas", "ROAS", "multiple")), roi_rows),
         mart=MART,
-        channel_filter="categories",
-        height=420,
-        note="ROI = (attributed revenue - spend) / spend over the window. Channels without spend (organic, referral, "
+        channel_filter="traces",
+        height=400,
+        wide=True,
+        note="ROI = (attributed revenue - spend) / spend over the window, one panel (with its own scale) per channel "
+             f"with spend; models: {MODEL_LEGEND}; * = the default model. Channels without spend (organic, referral, "
              "direct, unattributed) have no ROI (n/a in the table); their credited revenue is in the next chart.",
     )
     colours = channel_colours(ctx.channel_ids)
@@ -126,6 +145,7 @@ def blocks(source: MartSource, ctx: Context) -> list[Block]:
         mart=MART,
         channel_filter="traces",
         height=420,
+        wide=True,
         note="Every model splits the same won revenue; a deal without a touch in the lookback window is "
              "'Unattributed'.",
     )

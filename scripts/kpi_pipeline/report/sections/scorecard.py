@@ -176,7 +176,7 @@ def blocks(source: MartSource, ctx: Context) -> list[Block]:
         Cards(tuple(card(r, ctx) for r in totals), mart=MART),
         attainment_chart(totals, ctx),
         TableBlock("scorecard-by-dimension", f"Scorecard by channel, segment, team, rep and campaign, "
-                   f"{month_label(ctx.latest_month)}", by_dimension, mart=MART),
+                   f"{month_label(ctx.latest_month)}", by_dimension, mart=MART, open=True, wide=False),
     ]
 
 
