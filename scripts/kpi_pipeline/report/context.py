@@ -50,8 +50,13 @@ class Context:
         return self.months[-2] if len(self.months) > 1 else None
 
 
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def month_label(iso: str) -> str:
-    return dt.date.fromisoformat(iso).strftime("%b %Y")
+    """'2026-10-01' -> 'Oct 2026' (fixed English names: strftime would follow the process's locale)."""
+    day = dt.date.fromisoformat(iso)
+    return f"{MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def _optional(source: MartSource, mart: str, columns: list[str], key: str, label: str) -> dict[str, str]:
