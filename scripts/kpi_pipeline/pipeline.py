@@ -281,7 +281,8 @@ def quality_step(state: RunState) -> None:
 def report_step(state: RunState) -> None:
     """Write the HTML KPI report from the marts; only after a run with nothing failed, so
     a refresh that failed its checks leaves the previous report (with its own as-of date) in place."""
-    from kpi_pipeline.report.command import describe, missing_warning, reporting_currency, write_report
+    from kpi_pipeline.report.command import NothingToReport, describe, missing_warning, reporting_currency, \
+        write_report
 
     config, warehouse = state.config, state.warehouse
     assert warehouse is not None
@@ -294,7 +295,14 @@ def report_step(state: RunState) -> None:
         return
     with state.step("report") as record:
         currency = reporting_currency(config.project_dir, config.dbt_vars())
-        result = write_report(warehouse, config.report_path(), currency, read_only=False)
+        try:
+            result = write_report(warehouse, config.report_path(), currency, read_only=False)
+        except NothingToReport as exc:  # e.g. a --select that built no mart into an empty warehouse
+            record["status"] = "skipped"
+            state.report = {"skipped": str(exc)}
+            state.notes.append(f"report not written: {exc}")
+            err(f"kpi-pipeline: warning: report not written: {exc}")
+            return
         state.report = result.as_dict()
         record["path"] = str(result.path)
         out(f"report: {describe(result)}")

@@ -9,6 +9,7 @@ an error (PipelineError, exit 2).
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,16 +18,20 @@ from typing import Any
 
 import yaml
 
-from kpi_pipeline.errors import PipelineError
+from kpi_pipeline.errors import EXIT_OK, PipelineError
 from kpi_pipeline.report.context import build_context
 from kpi_pipeline.report.figures import channel_colours
 from kpi_pipeline.report.model import Chart, Section
 from kpi_pipeline.report.page import Page, render
 from kpi_pipeline.report.source import MartSource, MartUnavailable
-from kpi_pipeline.warehouse import Warehouse
+from kpi_pipeline.warehouse import Warehouse, resolve
 
 TITLE = "Sales & marketing KPIs"
 DEFAULT_CURRENCY = "USD"
+
+
+class NothingToReport(PipelineError):
+    """The warehouse has no calendar (dim_date) or none of the report's marts: nothing to draw."""
 
 
 @dataclass(frozen=True)
@@ -67,11 +72,11 @@ def render_report(conn: Any, currency: str, builders: Sequence[Any] | None = Non
     try:
         ctx = build_context(source, currency)
     except MartUnavailable as exc:
-        raise PipelineError(f"cannot write the report: {exc}") from None
+        raise NothingToReport(f"cannot write the report: {exc}") from None
     sections = [build(source, ctx) for build in (builders or BUILDERS)]
     if all(s.blocks and len(s.missing) == len(s.blocks) for s in sections):
         missing = sorted({e.mart for s in sections for e in s.missing})
-        raise PipelineError(
+        raise NothingToReport(
             f"cannot write the report: none of its marts is in the warehouse (missing: {', '.join(missing)}); "
             "build them first with `kpi-pipeline run`"
         )
@@ -144,11 +149,6 @@ def missing_warning(result: ReportResult) -> str | None:
 
 def report_main(project_dir: Path, target: str, output: Path, currency: str | None) -> int:
     """`kpi-pipeline report`: 0 when written (missing marts are a warning), PipelineError (exit 2) otherwise."""
-    import sys
-
-    from kpi_pipeline.errors import EXIT_OK
-    from kpi_pipeline.warehouse import resolve
-
     warehouse = resolve(project_dir, target)
     result = write_report(warehouse, output, currency or reporting_currency(project_dir, {}), read_only=True)
     print(f"kpi-pipeline report: wrote {describe(result)} from {warehouse.description}", flush=True)
