@@ -23,7 +23,7 @@ if [ ! -f "$STAMP" ]; then
     .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
     .venv/bin/python -m pip install -q -r requirements.lock 2>&1 | grep -v "is ignored" || true
     .venv/bin/python -m pip install -q --no-deps -e . 2>&1 | grep -v "is ignored" || true
-    .venv/bin/python -c "import dbt.version, duckdb, great_expectations, sqlfluff, pytest" \
+    .venv/bin/python -c "import dbt.version, duckdb, great_expectations, sqlfluff, pytest, plotly, playwright" \
         || { echo "setup: install failed" >&2; exit 2; }
     touch "$STAMP"
 fi
@@ -46,5 +46,26 @@ if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev
     else
         echo "setup: warning: PostgreSQL not found and no apt-get; install it to run the PostgreSQL tests" >&2
     fi
+fi
+# Headless Chromium for the report's browser test (tests/python/test_report.py) and
+# scripts/report_screenshot.py: Debian's package, driven by the pinned playwright
+# client (`playwright install` browser downloads are not used). Without it the test
+# suite cannot pass, so a failed install stops here. KPI_SKIP_BROWSER=1 skips it on
+# a machine that only runs the pipeline (the report itself needs no browser).
+CHROMIUM=/usr/bin/chromium
+if [ ! -x "$CHROMIUM" ] && [ "${KPI_SKIP_BROWSER:-0}" != "1" ]; then
+    if ! command -v apt-get >/dev/null; then
+        echo "setup: error: $CHROMIUM is missing and there is no apt-get to install Debian's chromium package;" \
+            "install Chromium there (or set KPI_SKIP_BROWSER=1 to skip the browser)" >&2
+        exit 2
+    fi
+    echo "setup: installing Chromium (Debian package chromium) for the report's browser test" >&2
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && SUDO="sudo"
+    { $SUDO apt-get update -qq \
+        && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+            chromium fonts-liberation >/dev/null; } \
+        || { echo "setup: error: could not install Debian's chromium package (apt-get failed)" >&2; exit 2; }
+    [ -x "$CHROMIUM" ] || { echo "setup: error: chromium installed but $CHROMIUM is missing" >&2; exit 2; }
 fi
 mkdir -p warehouse

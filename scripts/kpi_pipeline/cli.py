@@ -2,7 +2,9 @@
 
     kpi-pipeline run [--target T] [--select ...] [--exclude ...] [--full-refresh]
                      [--as-of YYYY-MM-DD] [--vars YAML] [--data-dir DIR]
-                     [--skip-quality] [--output-dir DIR] [--target-path DIR]
+                     [--skip-quality] [--skip-report] [--report-output FILE]
+                     [--output-dir DIR] [--target-path DIR]
+    kpi-pipeline report [--target T] [--output FILE] [--output-dir DIR] [--currency CODE]
 
 Exit codes mirror dbt: 0 success, 1 a handled failure (failed dbt test/model or
 expectation), 2 an error (bad config, missing file, unreachable warehouse,
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from kpi_pipeline import PROJECT_DIR
 from kpi_pipeline.errors import EXIT_ERROR, PipelineError
-from kpi_pipeline.settings import RunConfig, default_target, parse_date, parse_vars
+from kpi_pipeline.settings import RunConfig, default_report_path, default_target, parse_date, parse_vars
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,7 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--vars", metavar="YAML", help="more dbt vars, a YAML/JSON mapping")
     run.add_argument("--data-dir", metavar="DIR", help="load <raw table>.csv|.parquet files from DIR instead of the demo seeds")
     run.add_argument("--skip-quality", action="store_true", help="skip the Great Expectations checks")
-    run.add_argument("--output-dir", metavar="DIR", help="where run_summary.json and data_docs/ go (default <project>/target/pipeline)")
+    run.add_argument("--skip-report", action="store_true", help="do not write the HTML KPI report at the end")
+    run.add_argument("--report-output", metavar="FILE", help="where the report goes (default <output-dir>/report/index.html)")
+    run.add_argument("--output-dir", metavar="DIR", help="where run_summary.json, data_docs/ and report/ go (default <project>/target/pipeline)")
     run.add_argument("--target-path", metavar="DIR", help="dbt target path (default $DBT_TARGET_PATH or <project>/target)")
     run.add_argument("--log-path", metavar="DIR", help="dbt log path (default <output-dir>/logs)")
     run.add_argument(
@@ -44,6 +48,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="a lock older than this is stale and cleared (default 6, env KPI_LOCK_MAX_AGE_HOURS)",
     )
     run.add_argument("--debug", action="store_true", help="show Python tracebacks of errors")
+    report = sub.add_parser(
+        "report", help="write the static HTML KPI report from the marts already in the warehouse"
+    )
+    report.add_argument("--target", default=None, help="dbt target in profiles.yml (default: $KPI_TARGET or duckdb)")
+    report.add_argument("--output", "-o", metavar="FILE", help="the HTML file to write (default <output-dir>/report/index.html)")
+    report.add_argument("--output-dir", metavar="DIR", help="default <project>/target/pipeline")
+    report.add_argument(
+        "--currency", metavar="CODE",
+        help="label of the money columns (default: var reporting_currency of dbt_project.yml)",
+    )
+    report.add_argument("--debug", action="store_true", help="show Python tracebacks of errors")
     return parser
 
 
@@ -68,8 +83,22 @@ def config_from_args(ns: argparse.Namespace) -> RunConfig:
         vars=parse_vars(ns.vars),
         data_dir=_abs(ns.data_dir, project) if ns.data_dir else None,
         skip_quality=ns.skip_quality,
+        skip_report=ns.skip_report,
+        report_output=_abs(ns.report_output, project) if ns.report_output else None,
         lock_max_age_hours=ns.lock_max_age_hours,
         debug=ns.debug,
+    )
+
+
+def report_command(ns: argparse.Namespace) -> int:
+    from kpi_pipeline.report.command import report_main
+
+    output_dir = _abs(ns.output_dir, PROJECT_DIR / "target" / "pipeline")
+    return report_main(
+        project_dir=PROJECT_DIR,
+        target=ns.target or default_target(),
+        output=_abs(ns.output, default_report_path(output_dir)),
+        currency=ns.currency,
     )
 
 
@@ -77,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     ns = build_parser().parse_args(argv)
     debug = bool(getattr(ns, "debug", False))
     try:
+        if ns.command == "report":
+            return report_command(ns)
         config = config_from_args(ns)
         from kpi_pipeline.pipeline import run
 

@@ -51,6 +51,7 @@ class RunState:
     row_counts: dict[str, int] = field(default_factory=dict)
     quality: dict[str, Any] = field(default_factory=dict)
     quarantine: dict[str, Any] = field(default_factory=dict)
+    report: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     failed: bool = False
     error: str | None = None
@@ -296,6 +297,40 @@ def quality_step(state: RunState) -> None:
             record["status"] = "failed"
 
 
+def report_step(state: RunState) -> None:
+    """Write the HTML KPI report from the marts; only after a run with nothing failed, so
+    a refresh that failed its checks leaves the previous report (with its own as-of date) in place."""
+    from kpi_pipeline.report.command import NothingToReport, describe, missing_warning, reporting_currency, \
+        write_report
+
+    config, warehouse = state.config, state.warehouse
+    assert warehouse is not None
+    if config.skip_report:
+        state.report = {"skipped": "--skip-report"}
+        return
+    if state.failed:
+        state.report = {"skipped": "the run failed"}
+        state.notes.append("report not refreshed: the run failed (a previous report is left as it was)")
+        return
+    with state.step("report") as record:
+        currency = reporting_currency(config.project_dir, config.dbt_vars())
+        try:
+            result = write_report(warehouse, config.report_path(), currency, read_only=False)
+        except NothingToReport as exc:  # e.g. a --select that built no mart into an empty warehouse
+            record["status"] = "skipped"
+            state.report = {"skipped": str(exc)}
+            state.notes.append(f"report not written: {exc}")
+            err(f"kpi-pipeline: warning: report not written: {exc}")
+            return
+        state.report = result.as_dict()
+        record["path"] = str(result.path)
+        out(f"report: {describe(result)}")
+        warning = missing_warning(result)
+        if warning:
+            state.notes.append(warning)
+            err(f"kpi-pipeline: warning: {warning}")
+
+
 def count_rows(state: RunState) -> None:
     manifest_path = state.config.target_path / "manifest.json"
     if state.warehouse is None or not manifest_path.exists():
@@ -334,6 +369,7 @@ def build_summary(state: RunState, finished_at: dt.datetime) -> dict[str, Any]:
         "error": state.error,
         "quarantined_rows": int(state.quarantine.get("total_quarantined_rows", 0)),
         "quarantine": state.quarantine,
+        "report": state.report,
         "run_results": str(config.target_path / "run_results.json"),
     }
 
@@ -390,6 +426,7 @@ def run(config: RunConfig) -> int:
                 build_step(state)
                 quarantine_step(state)
                 quality_step(state)
+                report_step(state)
         except PipelineError as exc:
             state.error = str(exc)
         except KeyboardInterrupt:

@@ -28,8 +28,13 @@ class RunConfig:
     vars: dict[str, Any] = field(default_factory=dict)
     data_dir: Path | None = None
     skip_quality: bool = False
+    skip_report: bool = False
+    report_output: Path | None = None  # default <output_dir>/report/index.html
     lock_max_age_hours: float = 6.0
     debug: bool = False
+
+    def report_path(self) -> Path:
+        return self.report_output or default_report_path(self.output_dir)
 
     def dbt_vars(self) -> dict[str, Any]:
         """`--vars` for dbt: the user's vars plus `as_of_date` from `--as-of`."""
@@ -46,6 +51,10 @@ class RunConfig:
         if value in (None, ""):
             return None
         return parse_date(str(value), "as_of_date")
+
+
+def default_report_path(output_dir: Path) -> Path:
+    return output_dir / "report" / "index.html"
 
 
 def parse_date(text: str, what: str) -> dt.date:

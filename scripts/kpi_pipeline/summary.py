@@ -79,6 +79,11 @@ def render(summary: dict[str, Any]) -> str:
         )
         if quality.get("data_docs"):
             lines.append(_row("data docs", quality["data_docs"]))
+    report = summary.get("report") or {}
+    if report.get("path"):
+        lines.append(_row("report", f"{report['path']} ({report.get('bytes', 0) / 1_000_000:.1f} MB)"))
+    elif report.get("skipped"):
+        lines.append(_row("report", f"not written ({report['skipped']})"))
     quarantined = (summary.get("quarantine") or {}).get("tables") or {}
     if quarantined:
         lines.append("-" * 72)

@@ -54,17 +54,35 @@ class Warehouse:
         )
 
     @contextlib.contextmanager
-    def connect(self) -> Iterator[Any]:
-        """A DB-API connection; raises PipelineError when the warehouse is unreachable."""
+    def connect(self, read_only: bool = False) -> Iterator[Any]:
+        """A DB-API connection; raises PipelineError when the warehouse is unreachable.
+
+        `read_only`: for a reader in a process of its own (`kpi-pipeline report`):
+        a DuckDB file that does not exist is an error instead of being created, and
+        the file is opened read-only; a PostgreSQL session is made read-only. Within
+        `kpi-pipeline run` keep the default (dbt-duckdb's connection in the same
+        process has the default configuration, and DuckDB refuses a second one with
+        another).
+        """
         if self.kind == "duckdb":
             import duckdb
 
             assert self.duckdb_path is not None
-            self.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+            if read_only and not self.duckdb_path.is_file():
+                raise PipelineError(
+                    f"no DuckDB warehouse at {self.duckdb_path}: build it first (kpi-pipeline run) "
+                    "or point KPI_DUCKDB_PATH at it"
+                )
+            if not read_only:
+                self.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
             try:
                 # default configuration: the same process may still hold dbt-duckdb's
                 # connection, and DuckDB refuses a second one with another config
-                conn = duckdb.connect(str(self.duckdb_path))
+                conn = (
+                    duckdb.connect(str(self.duckdb_path), read_only=True)
+                    if read_only
+                    else duckdb.connect(str(self.duckdb_path))
+                )
             except duckdb.Error as exc:
                 raise PipelineError(f"cannot open {self.description}: {_first_line(exc)}") from exc
         else:
@@ -81,6 +99,8 @@ class Warehouse:
                 )
             except psycopg2.Error as exc:
                 raise PipelineError(f"cannot connect to {self.description}: {_first_line(exc)}") from exc
+            if read_only:
+                conn.set_session(readonly=True)
         try:
             yield conn
         finally:

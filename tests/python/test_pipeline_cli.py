@@ -104,7 +104,7 @@ def data_dir_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
         "hostname": socket.gethostname(),
         "started_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }))
-    return run_pipeline(work, "--data-dir", str(data), "--skip-quality", db=db)
+    return run_pipeline(work, "--data-dir", str(data), "--skip-quality", "--skip-report", db=db)
 
 
 def test_demo_run_succeeds_with_a_full_summary(seed_run: Run) -> None:
@@ -112,7 +112,7 @@ def test_demo_run_succeeds_with_a_full_summary(seed_run: Run) -> None:
     assert "Traceback" not in seed_run.stderr
     summary = seed_run.summary
     assert summary["status"] == "success" and summary["exit_code"] == 0
-    assert [s["name"] for s in summary["steps"]] == ["load", "build", "data quality", "summary"]
+    assert [s["name"] for s in summary["steps"]] == ["load", "build", "data quality", "report", "summary"]
     dbt = summary["dbt"]
     assert dbt["models"]["passed"] > 0 and dbt["models"]["errored"] == 0
     assert dbt["tests"]["passed"] > 0 and dbt["tests"]["failed"] == 0
@@ -121,6 +121,10 @@ def test_demo_run_succeeds_with_a_full_summary(seed_run: Run) -> None:
     assert summary["row_counts"] and all(n > 0 for n in summary["row_counts"].values())
     assert any(name.startswith("marts.fct_") for name in summary["row_counts"])
     assert (seed_run.out / "data_docs" / "index.html").is_file()
+    report = seed_run.out / "report" / "index.html"  # the default report path
+    assert summary["report"]["path"] == str(report) and report.stat().st_size == summary["report"]["bytes"]
+    assert summary["report"]["missing_marts"] == [] and summary["report"]["charts"] > 10
+    assert f"report: {report}" in seed_run.stdout
     # progress lines and the terminal summary
     assert "OK     model marts." in seed_run.stdout
     assert "kpi-pipeline SUCCESS (exit 0)" in seed_run.stdout
@@ -147,6 +151,13 @@ def test_data_dir_gives_the_same_marts_as_the_seeds(seed_run: Run, data_dir_run:
     assert seeded.keys() == loaded.keys() and seeded
     for name in seeded:
         assert seeded[name] == loaded[name], f"marts.{name} differs between --data-dir and the seeds"
+
+
+def test_skip_report_writes_no_report(data_dir_run: Run) -> None:
+    assert data_dir_run.code == 0
+    assert data_dir_run.summary["report"] == {"skipped": "--skip-report"}
+    assert "report" not in [s["name"] for s in data_dir_run.summary["steps"]]
+    assert not (data_dir_run.out / "report").exists()
 
 
 def test_a_stale_lock_is_reported_and_cleared(data_dir_run: Run) -> None:
@@ -176,6 +187,8 @@ def test_a_failed_expectation_exits_1_and_names_it(tmp_path: Path) -> None:
     assert any("kpi_cac" in line and "sales_costs" in line for line in failed), run.stderr
     summary = run.summary
     assert summary["status"] == "failed" and summary["expectations"]["failed"] >= 1
+    # a failed refresh does not publish a report of numbers that failed their checks
+    assert summary["report"] == {"skipped": "the run failed"} and not (run.out / "report").exists()
     with duckdb.connect(str(run.db), read_only=True) as conn:
         assert conn.execute("select status, expectations_failed from ops.pipeline_runs").fetchall()[0][0] == "failed"
 

@@ -523,3 +523,37 @@ def test_sources_of_another_tool_with_native_types_on_postgres(
             for name in names:
                 problems += _compare_table(name, duck, cur)
     assert not problems, "marts from native PostgreSQL sources differ from DuckDB:\n" + "\n".join(problems)
+
+
+# ---------------------------------------------------------------- the KPI report on PostgreSQL
+
+
+def test_the_run_on_postgres_writes_the_same_report_as_duckdb(
+    pg_run: PgRun, demo_warehouse: Path, tmp_path: Path
+) -> None:
+    """The report step of the PostgreSQL run read the PostgreSQL marts: byte for byte the page that the
+    DuckDB build of the same data gives (same as-of date, same numbers, same order)."""
+    from kpi_pipeline.report.command import write_report
+
+    pg_run.require_marts()
+    report = pg_run.summary["report"]
+    assert report["missing_marts"] == [] and report["charts"] > 10, report
+    duck = write_report(
+        Warehouse(target="duckdb", kind="duckdb", duckdb_path=demo_warehouse), tmp_path / "duckdb.html", "USD"
+    )
+    assert Path(report["path"]).read_bytes() == duck.path.read_bytes()
+
+
+def test_the_report_command_reads_postgres_as_the_bi_reader(
+    pg: ClusterSettings, pg_run: PgRun, bi_conn: Any, tmp_path: Path
+) -> None:
+    """`kpi-pipeline report --target pg` needs no more than the read-only BI role (a read-only session)."""
+    env = {**_pg_env(pg, tmp_path), "KPI_PG_USER": BI_LOGIN}
+    output = tmp_path / "bi" / "index.html"
+    proc = subprocess.run(
+        [sys.executable, "-m", "kpi_pipeline.cli", "report", "--target", "pg", "--output", str(output)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "warning" not in proc.stderr and f"{BI_LOGIN}@" in proc.stdout
+    assert output.read_bytes() == Path(pg_run.summary["report"]["path"]).read_bytes()
