@@ -170,3 +170,18 @@ def test_the_comparison_notices_differences() -> None:
         assert compare(check, bad, mart).problems
     assert compare(Check("probe", metrics={"m": "m"}, group_by="channel", expect_null=("m",)),
                    [good[0]], {(month, "a"): mart[(month, "a")]}).problems
+
+
+def test_a_mart_of_optional_input_may_be_empty() -> None:
+    """fct_kpi_targets says `meta: may_be_empty` (no targets is a supported load); other marts must have rows."""
+    from kpi_pipeline.artifacts import Mart
+    from kpi_pipeline.expectations import ColumnInfo, mart_suite
+
+    def suite(meta: dict) -> list[str]:
+        mart = Mart(unique_id="model.p.m", name="m", schema="marts", alias="m", path="models/semantic/m.sql",
+                    family="marts", columns=("k",), meta=meta, grain=("k",))
+        columns = {"k": ColumnInfo(name="k", data_type="varchar", meta={})}
+        return [type(e).__name__ for e in mart_suite(mart, columns).expectations]
+
+    assert "ExpectTableRowCountToBeBetween" in suite({})
+    assert "ExpectTableRowCountToBeBetween" not in suite({"may_be_empty": True})
