@@ -3,7 +3,8 @@
 #   1. sqlfluff lint (dbt templater) over models, tests and macros
 #   2. the demo data into the source schema (dbt seed, var load_demo_data), then a
 #      plain dbt build (models, reference seeds, data tests, unit tests) on a fresh DuckDB file
-#   3. pytest
+#   3. mf validate-configs (MetricFlow: the semantic layer's configs, and its queries on that warehouse)
+#   4. pytest
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -16,14 +17,29 @@ export DBT_PROFILES_DIR="$ROOT"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/kpi-test.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
-echo "== 1/3 sqlfluff lint =="
+echo "== 1/4 sqlfluff lint =="
 KPI_DUCKDB_PATH="$WORK/lint.duckdb" sqlfluff lint models tests macros
 
-echo "== 2/3 dbt build on a fresh DuckDB warehouse (the demo data as the sources) =="
+echo "== 2/4 dbt build on a fresh DuckDB warehouse (the demo data as the sources) =="
 KPI_DUCKDB_PATH="$WORK/build.duckdb" dbt seed --select path:seeds/demo --vars '{load_demo_data: true}' \
     --target-path "$WORK/target" --log-path "$WORK/logs"
 KPI_DUCKDB_PATH="$WORK/build.duckdb" dbt build --target-path "$WORK/target" --log-path "$WORK/logs"
 
-echo "== 3/3 pytest =="
-# The pytest KPI checks read the warehouse built above instead of building again.
-KPI_TEST_DEMO_WAREHOUSE="$WORK/build.duckdb" pytest -q "$@"
+echo "== 3/4 mf validate-configs on that warehouse =="
+# mf reads <project>/target/semantic_manifest.json: a mirror of the project whose target/ is the build's
+# target path, so it validates this build's semantic manifest against this warehouse (and never the
+# developer's target/ or warehouse/).
+MF_PROJECT="$WORK/mf_project"
+mkdir -p "$MF_PROJECT"
+for entry in dbt_project.yml profiles.yml models macros seeds tests analyses snapshots; do
+    if [ -e "$ROOT/$entry" ]; then ln -s "$ROOT/$entry" "$MF_PROJECT/$entry"; fi
+done
+ln -s "$WORK/target" "$MF_PROJECT/target"
+(cd "$MF_PROJECT" && KPI_DUCKDB_PATH="$WORK/build.duckdb" DBT_PROJECT_DIR="$MF_PROJECT" \
+    DBT_LOG_PATH="$WORK/logs" mf validate-configs 2>&1 | tr '\r' '\n' | grep -v '^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]' \
+    | grep -v '^$'; exit "${PIPESTATUS[0]}")
+
+echo "== 4/4 pytest =="
+# The pytest KPI checks read the warehouse built above instead of building again (the semantic-layer
+# tests its semantic manifest too).
+KPI_TEST_DEMO_WAREHOUSE="$WORK/build.duckdb" KPI_TEST_DEMO_TARGET="$WORK/target" pytest -q "$@"

@@ -6,7 +6,7 @@ Expectations conventions"):
 
 - keys: the grain columns (model `meta.grain`, else its unique-combination /
   unique test, else a primary-key constraint) are not null and unique together;
-- the table is not empty;
+- the table is not empty (unless the model's `meta.may_be_empty` is true);
 - rates (`*_rate`, `win_rate*`, `*_retention`) lie in [0, 1], except growth
   rates and MRR/revenue retention that is not `gross` (net retention is
   uncapped), which may leave that range;
@@ -157,7 +157,10 @@ def checks_months(mart: Mart, columns: Mapping[str, ColumnInfo]) -> bool:
 def mart_suite(mart: Mart, columns: Mapping[str, ColumnInfo]) -> gx.ExpectationSuite:
     """The suite of one mart: row count, keys and value ranges (months: `months_suite`)."""
     expectations: list[gxe.Expectation] = [
-        gxe.ExpectTableRowCountToBeBetween(min_value=1, meta=_check("table is not empty")),
+        # `meta: {may_be_empty: true}`: a mart of optional input (e.g. the KPI targets) may have no rows
+        *([] if mart.meta.get("may_be_empty") is True else [
+            gxe.ExpectTableRowCountToBeBetween(min_value=1, meta=_check("table is not empty")),
+        ]),
         *key_expectations(mart, columns),
         *range_expectations(columns),
     ]

@@ -557,3 +557,31 @@ def test_the_report_command_reads_postgres_as_the_bi_reader(
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "warning" not in proc.stderr and f"{BI_LOGIN}@" in proc.stdout
     assert output.read_bytes() == Path(pg_run.summary["report"]["path"]).read_bytes()
+
+
+# ---------------------------------------------------------------- semantic layer (MetricFlow) on PostgreSQL
+
+
+def test_semantic_layer_on_postgres_equals_the_marts(pg: ClusterSettings, pg_run: PgRun) -> None:
+    """A subset of the semantic-layer checks (semantic_checks.postgres_checks: one per KPI family, month x
+    total and month x channel), on the PostgreSQL build above: MetricFlow's PostgreSQL SQL against its marts."""
+    from semantic_checks import compare, mart_rows, metricflow_rows, postgres_checks
+
+    from kpi_pipeline.semantic_layer import SemanticLayer
+
+    pg_run.require_marts()
+    checks = postgres_checks()
+    assert len(checks) >= 15
+    problems: list[str] = []
+    with SemanticLayer.for_postgres(pg_run.target / "semantic_manifest.json", **pg.connect_kwargs()) as layer, \
+            closing(_connect(pg)) as conn:
+
+        def fetch(sql: str) -> tuple[list[str], list[tuple]]:
+            with conn.cursor() as cur:
+                cur.execute(sql)
+                return [d[0] for d in cur.description], cur.fetchall()
+
+        for check in checks:
+            outcome = compare(check, metricflow_rows(layer, check), mart_rows(fetch, check))
+            problems += [f"{check.name}: {problem}" for problem in outcome.problems[:5]]
+    assert not problems, "MetricFlow on PostgreSQL differs from the marts:\n" + "\n".join(problems)
