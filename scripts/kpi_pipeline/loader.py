@@ -205,7 +205,7 @@ def map_header(name: str, header: list[str], table: Table) -> HeaderMap:
     for column in table.columns:
         exact = [i for i, h in enumerate(header) if h == column.name]
         similar = [i for i, h in enumerate(header) if h != column.name and header_key(h) == column.name]
-        matches = exact + similar
+        matches = sorted(exact + similar)  # in header order, for the message
         if len(matches) > 1:
             shown = " and ".join(repr(header[i]) for i in matches)
             problems.append(

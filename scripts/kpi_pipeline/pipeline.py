@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from kpi_pipeline import artifacts, history, loader, quarantine, raw_schema, summary
@@ -98,6 +99,16 @@ def check_dbt(result: DbtStepResult, what: str) -> None:
     if result.exception is not None:
         text = str(result.exception).strip().splitlines()
         raise PipelineError(f"dbt {what} could not run: {' '.join(text[:3]) if text else type(result.exception).__name__}")
+
+
+def _write_summary(data: dict, output_dir: Path) -> Path | None:
+    """run_summary.json, or None (with a warning) when the output directory cannot be written: the
+    run's own error (a read-only --output-dir) must not be hidden behind a second one."""
+    try:
+        return summary.write_json(data, output_dir)
+    except OSError as exc:
+        err(f"kpi-pipeline: warning: run_summary.json not written to {output_dir}: {exc.strerror or exc}")
+        return None
 
 
 def preflight(state: RunState) -> None:
@@ -495,15 +506,17 @@ def run(config: RunConfig) -> int:
                 except PipelineError as exc:
                     state.notes.append(f"row counts unavailable: {exc}")
                 data = build_summary(state, finished_at)
-                path = summary.write_json(data, config.output_dir)
-                data["summary_path"] = str(path)
+                summary_written = _write_summary(data, config.output_dir)
+                if summary_written:
+                    data["summary_path"] = str(summary_written)
                 try:
                     record_history(state, data, finished_at)
                 except PipelineError as exc:
                     state.notes.append(f"run history not written: {exc}")
                     err(f"kpi-pipeline: warning: run history not written: {exc}")
                 data["steps"] = state.steps
-                summary.write_json(data, config.output_dir)
+                if summary_written:
+                    _write_summary(data, config.output_dir)
             out(summary.render(data))
             for failure in state.failures:
                 err(f"kpi-pipeline: FAILED {failure['text']}")
