@@ -247,27 +247,6 @@
 {%- endmacro %}
 
 
-{#- quarantine_verdict(checks, prefix): three select-list items, dq_rule,
-    dq_column and dq_message, of the first check whose condition holds. -#}
-{% macro quarantine_verdict(checks) -%}
-    case
-        {%- for check in checks %}
-            when {{ check.condition }} then '{{ check.rule }}'
-        {%- endfor %}
-    end as dq_rule,
-    case
-        {%- for check in checks %}
-            when {{ check.condition }} then '{{ check.column }}'
-        {%- endfor %}
-    end as dq_column,
-    case
-        {%- for check in checks %}
-            when {{ check.condition }} then {{ check.message }}
-        {%- endfor %}
-    end as dq_message
-{%- endmacro %}
-
-
 {#- quarantine_row_checks(raw_table, source_sql=none): every raw row with its
     typed values and single-table verdict (see the top). source_sql, a query of
     raw text rows, replaces the whole source table (raw_text_select): an
