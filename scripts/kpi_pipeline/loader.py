@@ -313,16 +313,15 @@ class ByteScan:
 def _scan_bytes(path: Path) -> ByteScan:
     """Empty or blank, UTF-8, NUL bytes: one pass in chunks of CHUNK_BYTES (an ASCII chunk is not decoded)."""
     size = 0
-    bom = False
     content = False
     bad: tuple[int, int] | None = None
     nul_count = 0
     first_nul: int | None = None
     carry = b""  # the start of a character split between two chunks
     with path.open("rb") as handle:
+        bom = handle.read(len(BOM)) == BOM
+        handle.seek(0)
         while chunk := handle.read(CHUNK_BYTES):
-            if size == 0:
-                bom = chunk.startswith(BOM)
             if not content:
                 content = bool(chunk.strip())
             count = chunk.count(b"\x00")
@@ -465,11 +464,18 @@ def _parquet_values(path: Path, columns: list[int] | None = None) -> Iterator[li
         yield values
 
 
-def _table_rows(raw: RawFile) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """Header and (row label, values) of a Parquet file, values as text ('' for null), read in batches."""
+def _open_parquet(path: Path) -> Any:
+    """The file as a pyarrow ParquetFile; a file that is not Parquet raises the error of reading it as a
+    table (the message names the file), without reading any column."""
     import pyarrow.parquet as pq
 
-    names = list(pq.ParquetFile(raw.path).schema_arrow.names)
+    pq.read_table(path, columns=[])
+    return pq.ParquetFile(path)
+
+
+def _table_rows(raw: RawFile) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """Header and (row label, values) of a Parquet file, values as text ('' for null), read in batches."""
+    names = list(_open_parquet(raw.path).schema_arrow.names)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         index = 0
@@ -486,9 +492,7 @@ def _read_header(raw: RawFile) -> tuple[list[str] | None, list[str]]:
     name = raw.path.name
     try:
         if raw.format == "parquet":
-            import pyarrow.parquet as pq
-
-            return list(pq.ParquetFile(raw.path).schema_arrow.names), []
+            return list(_open_parquet(raw.path).schema_arrow.names), []
         problems = _byte_problems(raw)
         if problems:
             return None, problems
