@@ -30,6 +30,7 @@ After loading, the table's row count must equal the file's data lines.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -469,8 +470,11 @@ def _open_parquet(path: Path) -> Any:
     table (the message names the file), without reading any column."""
     import pyarrow.parquet as pq
 
-    pq.read_table(path, columns=[])
-    return pq.ParquetFile(path)
+    try:
+        return pq.ParquetFile(path)
+    except Exception:
+        pq.read_table(path, columns=[])  # raises the error that names the file
+        raise
 
 
 def _table_rows(raw: RawFile) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
@@ -588,12 +592,29 @@ def _duckdb_reader(raw: RawFile, width: int, names: list[str]) -> tuple[str, Cal
     return reader, lambda i: f"c{i}"
 
 
+@contextlib.contextmanager
+def _check_connection() -> Iterator[Any]:
+    """The in-memory DuckDB connection of the SQL checks (one per process, reused: a connection costs
+    more than a check of a small file), memory bounded by KPI_LOAD_MEMORY_LIMIT."""
+    import duckdb
+
+    global _CHECK_DB
+    if _CHECK_DB is None:
+        _CHECK_DB = duckdb.connect(config={"memory_limit": os.environ.get(MEMORY_LIMIT_ENV, DEFAULT_MEMORY_LIMIT)})
+    cursor = _CHECK_DB.cursor()
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+
+
+_CHECK_DB: Any = None
+
+
 def _fast_values_clean(raw: RawFile, header: list[str], positions: dict[str, int | None]) -> bool:
     """Whether DuckDB shows that every typed column with a value has a value that parses and no required
     column is empty on every line (False: a problem may be there; the exact reading decides). Each
     question is a query that stops at the first row that answers it, so a clean file is not read whole."""
-    import duckdb
-
     present = [c for c in raw.table.columns if positions.get(c.name) is not None]
     text_columns: set[int] = set(range(len(header)))
     if raw.format == "parquet":
@@ -604,8 +625,7 @@ def _fast_values_clean(raw: RawFile, header: list[str], positions: dict[str, int
     reader, column_at = _duckdb_reader(raw, len(header), header)
     not_blank = "[^" + "".join(f"\\x{{{ord(ch):x}}}" for ch in WHITESPACE) + "]"
     patterns = _sql_patterns()
-    limit = os.environ.get(MEMORY_LIMIT_ENV, DEFAULT_MEMORY_LIMIT)
-    with duckdb.connect(config={"memory_limit": limit}) as conn:
+    with _check_connection() as conn:
 
         def first_values(source: str, condition: str, n: int = 1) -> list[Any]:
             return [r[0] for r in conn.execute(
