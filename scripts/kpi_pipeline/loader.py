@@ -25,6 +25,20 @@ swapped in inside one transaction, so a killed run never leaves half a table.
 Everything finer is a row-level rule: the row is loaded and the quarantine
 layer (docs/quarantine.md) keeps it out of staging with the rule it broke.
 After loading, the table's row count must equal the file's data lines.
+
+The checks stream in bounded memory (issue 18): a CSV file's bytes are scanned
+in chunks (CHUNK_BYTES) for emptiness, UTF-8 and NUL bytes; its records are
+counted by Python's csv module (the project's CSV dialect, strict) without a
+Python loop per line; the per-column questions (does a typed column have a
+value that parses, does a required column have a value) are DuckDB queries
+over the file that stop at the first row that answers them, each answer
+re-checked with the Python patterns (`parses_as`). A Parquet file's row count
+comes from its footer. Whatever the fast checks find or merely suspect (a
+record with another number of fields, a CSV error, no parsing value found, no
+value found), `exact_check` reads the file again row by row, streamed, and
+words every problem with its lines: the fast path only vouches for a clean
+file, so the messages are those of the line-by-line reading
+(tests/python/test_loader_checks.py pins the two to each other).
 """
 
 from __future__ import annotations
