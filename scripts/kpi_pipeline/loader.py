@@ -905,20 +905,29 @@ def _disk_hint(exc: BaseException, raw: RawFile) -> str:
     return ""
 
 
-def _csv_buffer(raw: RawFile) -> tuple[list[str], io.BytesIO]:
-    """The file as CSV bytes with a header (Parquet is converted in memory, all text)."""
+def _csv_buffer(raw: RawFile) -> tuple[list[str], Any]:
+    """The file as a binary stream of CSV with a header, read as COPY goes: a CSV file itself, a Parquet
+    file converted batch by batch (all text) into a temporary file, so memory stays bounded."""
     if raw.format == "parquet":
+        import tempfile
+
         import pyarrow as pa
         import pyarrow.csv as pacsv
-        import pyarrow.parquet as pq
 
-        table = pq.read_table(raw.path)
-        table = table.cast(pa.schema([(name, pa.string()) for name in table.column_names]))
-        buffer = io.BytesIO()
-        pacsv.write_csv(table, buffer)
+        parquet = _open_parquet(raw.path)
+        names = list(parquet.schema_arrow.names)
+        text = pa.schema([(name, pa.string()) for name in names])
+        buffer = tempfile.TemporaryFile()
+        try:
+            with pacsv.CSVWriter(buffer, text) as writer:
+                for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+                    writer.write_table(pa.Table.from_batches([batch]).cast(text))
+        except BaseException:
+            buffer.close()
+            raise
         buffer.seek(0)
-        return list(table.column_names), buffer
-    return file_columns(raw), io.BytesIO(raw.path.read_bytes())
+        return names, buffer
+    return file_columns(raw), raw.path.open("rb")
 
 
 def _load_postgres(conn: Any, raw: RawFile, schema: str = RAW_SCHEMA,
@@ -967,6 +976,8 @@ def _load_postgres(conn: Any, raw: RawFile, schema: str = RAW_SCHEMA,
         raise PipelineError(
             f"loading {raw.path} into {schema}.{raw.table.name} failed: {_first_line(exc)}" + _disk_hint(exc, raw)
         ) from exc
+    finally:
+        buffer.close()
     return rows
 
 
