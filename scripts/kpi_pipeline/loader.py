@@ -25,10 +25,26 @@ swapped in inside one transaction, so a killed run never leaves half a table.
 Everything finer is a row-level rule: the row is loaded and the quarantine
 layer (docs/quarantine.md) keeps it out of staging with the rule it broke.
 After loading, the table's row count must equal the file's data lines.
+
+The checks stream in bounded memory (issue 18): a CSV file's bytes are scanned
+in chunks (CHUNK_BYTES) for emptiness, UTF-8 and NUL bytes; its records are
+counted by Python's csv module (the project's CSV dialect, strict) without a
+Python loop per line; the per-column questions (does a typed column have a
+value that parses, does a required column have a value) are DuckDB queries
+over the file that stop at the first row that answers them, each answer
+re-checked with the Python patterns (`parses_as`). A Parquet file's row count
+comes from its footer. Whatever the fast checks find or merely suspect (a
+record with another number of fields, a CSV error, no parsing value found, no
+value found), `exact_check` reads the file again row by row, streamed, and
+words every problem with its lines: the fast path only vouches for a clean
+file, so the messages are those of the line-by-line reading
+(tests/python/test_loader_checks.py pins the two to each other).
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -288,49 +304,131 @@ def parses_as(value: str, logical_type: str) -> bool:
     return True
 
 
-def _line_and_column(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+CHUNK_BYTES = 8 * 1024 * 1024  # what the streamed byte scans read at a time
+BOM = b"\xef\xbb\xbf"
+# what Python's str.strip() strips: the SQL checks trim values with exactly these characters
+WHITESPACE = "".join(chr(i) for i in range(0x3001) if chr(i).isspace())
+# DuckDB's memory for the SQL checks of one file (its aggregates stream; env KPI_LOAD_MEMORY_LIMIT)
+MEMORY_LIMIT_ENV = "KPI_LOAD_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "1GB"
+PARQUET_BATCH_ROWS = 65_536  # rows per batch when Python reads a Parquet file's values
 
 
-def _decode(raw: RawFile) -> tuple[str | None, list[str]]:
-    """The file's text, or the problem that it is empty, not UTF-8 or holds NUL bytes."""
-    data = raw.path.read_bytes()
-    if not data.strip():
-        return None, [
-            f"{raw.path.name} is empty: it has no header line (a file with just the header line "
+@dataclass(frozen=True)
+class ByteScan:
+    """What one streamed pass over a CSV file's bytes found."""
+
+    blank: bool  # nothing but ASCII whitespace
+    bom: bool
+    bad_utf8: tuple[int, int] | None  # (byte offset, byte) of the first byte that is not UTF-8
+    nul_count: int
+    first_nul: int | None
+
+
+def _scan_bytes(path: Path) -> ByteScan:
+    """Empty or blank, UTF-8, NUL bytes: one pass in chunks of CHUNK_BYTES (an ASCII chunk is not decoded)."""
+    size = 0
+    content = False
+    bad: tuple[int, int] | None = None
+    nul_count = 0
+    first_nul: int | None = None
+    carry = b""  # the start of a character split between two chunks
+    with path.open("rb") as handle:
+        bom = handle.read(len(BOM)) == BOM
+        handle.seek(0)
+        while chunk := handle.read(CHUNK_BYTES):
+            if not content:
+                content = bool(chunk.strip())
+            count = chunk.count(b"\x00")
+            if count:
+                if first_nul is None:
+                    first_nul = size + chunk.find(b"\x00")
+                nul_count += count
+            if bad is None and (carry or not chunk.isascii()):
+                data = carry + chunk
+                try:
+                    _, consumed = codecs.utf_8_decode(data, "strict", False)
+                    carry = data[consumed:]
+                except UnicodeDecodeError as exc:
+                    bad = (size - len(carry) + exc.start, data[exc.start])
+                    carry = b""
+            size += len(chunk)
+    if bad is None and carry:  # the file ends inside a character
+        bad = (size - len(carry), carry[0])
+    return ByteScan(not content, bom, bad, nul_count, first_nul)
+
+
+def _line_of(path: Path, offset: int) -> tuple[int, int]:
+    """(line, byte offset the line starts at) of a byte offset, counting line feeds in one streamed pass."""
+    line, position, line_start = 1, 0, 0
+    with path.open("rb") as handle:
+        while position < offset and (chunk := handle.read(min(CHUNK_BYTES, offset - position))):
+            line += chunk.count(b"\n")
+            last = chunk.rfind(b"\n")
+            if last >= 0:
+                line_start = position + last + 1
+            position += len(chunk)
+    return line, line_start
+
+
+def _characters(path: Path, start: int, end: int) -> int:
+    """How many UTF-8 characters the bytes [start, end) of the file hold (streamed)."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    count = 0
+    with path.open("rb") as handle:
+        handle.seek(start)
+        left = end - start
+        while left > 0 and (chunk := handle.read(min(CHUNK_BYTES, left))):
+            count += len(decoder.decode(chunk))
+            left -= len(chunk)
+    return count + len(decoder.decode(b"", True))
+
+
+def _byte_problems(raw: RawFile) -> list[str]:
+    """The problems of a CSV file's bytes, streamed: empty, not UTF-8, NUL bytes (in that order; the first
+    wins), with the messages (byte offset, line, character) of reading the whole file."""
+    name = raw.path.name
+    scan = _scan_bytes(raw.path)
+    if scan.blank:
+        return [
+            f"{name} is empty: it has no header line (a file with just the header line "
             "is a valid empty table)"
         ]
-    bom = data.startswith(b"\xef\xbb\xbf")
-    try:
-        text = data[3 if bom else 0:].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        offset = exc.start + (3 if bom else 0)
-        line = data[:offset].count(b"\n") + 1
-        bad = data[offset:offset + 1].hex()
-        return None, [
-            f"{raw.path.name} is not UTF-8: byte 0x{bad} at byte offset {offset} (line {line}) is not valid "
+    if scan.bad_utf8 is not None:
+        offset, byte = scan.bad_utf8
+        line, _ = _line_of(raw.path, offset)
+        return [
+            f"{name} is not UTF-8: byte 0x{byte:02x} at byte offset {offset} (line {line}) is not valid "
             "UTF-8; re-export the file as UTF-8"
         ]
-    nul = text.find("\x00")
-    if nul >= 0:
-        line, column = _line_and_column(text, nul)
-        count = text.count("\x00")
-        return None, [
-            f"{raw.path.name} holds {count} NUL byte(s) (\\x00), the first at line {line}, character {column}: "
+    if scan.nul_count:
+        assert scan.first_nul is not None
+        line, start = _line_of(raw.path, scan.first_nul)
+        if start == 0 and scan.bom:
+            start = len(BOM)  # the character count starts after the byte-order mark
+        column = _characters(raw.path, start, scan.first_nul) + 1
+        return [
+            f"{name} holds {scan.nul_count} NUL byte(s) (\\x00), the first at line {line}, character {column}: "
             "a text export has none (a UTF-16 file or a binary field?); re-export it as UTF-8 text"
         ]
-    return text, []
+    return []
 
 
 class CsvProblem(Exception):
     """A CSV syntax problem, with the line it is on."""
 
 
-def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
-    """(line number, fields) of every non-blank line; the header is line 1. A field larger than
-    MAX_FIELD_BYTES or a quoted field that is never closed is a CsvProblem naming the line it starts on."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+def _open_text(raw: RawFile) -> io.TextIOWrapper:
+    """The CSV file as text (a UTF-8 byte-order mark dropped), line breaks untouched, read as it goes."""
+    return raw.path.open(newline="", encoding="utf-8-sig")
+
+
+def _csv_rows(text: Any) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of every non-blank line of a text or text stream; the header is line 1. A
+    field larger than MAX_FIELD_BYTES or a quoted field that is never closed is a CsvProblem naming the
+    line it starts on."""
+    stream = io.StringIO(text, newline="") if isinstance(text, str) else text
+    reader = csv.reader(stream, strict=True)
     start = 1
     while True:
         try:
@@ -355,33 +453,255 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
         start = reader.line_num + 1
 
 
-def _table_rows(raw: RawFile) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """Header and (row label, values) of a Parquet file, values as text ('' for null)."""
+def _is_text(arrow_type: Any) -> bool:
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(arrow_type):
+        arrow_type = arrow_type.value_type
+    return (pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)
+            or getattr(pa.types, "is_string_view", lambda _t: False)(arrow_type))
+
+
+def _parquet_values(path: Path, columns: list[int] | None = None) -> Iterator[list[list[str | None]]]:
+    """The values of a Parquet file as text (None for null), one batch of columns at a time (all columns,
+    or those at the given indexes, in that order)."""
     import pyarrow.parquet as pq
 
-    table = pq.read_table(raw.path)
-    names = list(table.column_names)
-    columns = [[None if v is None else str(v) for v in col.to_pylist()] for col in table.columns]
+    parquet = pq.ParquetFile(path)
+    names = parquet.schema_arrow.names
+    wanted = None if columns is None else [names[i] for i in columns]
+    if wanted is not None and len(set(wanted)) < len(wanted):
+        wanted = None  # duplicate names: read every column and pick by position
+    for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=wanted, use_threads=False):
+        values = [[None if v is None else str(v) for v in col.to_pylist()] for col in batch.columns]
+        if wanted is None and columns is not None:
+            values = [values[i] for i in columns]
+        yield values
+
+
+def _open_parquet(path: Path) -> Any:
+    """The file as a pyarrow ParquetFile; a file that is not Parquet raises the error of reading it as a
+    table (the message names the file), without reading any column."""
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.ParquetFile(path)
+    except Exception:
+        pq.read_table(path, columns=[])  # raises the error that names the file
+        raise
+
+
+def _table_rows(raw: RawFile) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """Header and (row label, values) of a Parquet file, values as text ('' for null), read in batches."""
+    names = list(_open_parquet(raw.path).schema_arrow.names)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for index in range(table.num_rows):
-            yield index + 1, ["" if col[index] is None else col[index] for col in columns]
+        index = 0
+        for columns in _parquet_values(raw.path):
+            for values in zip(*columns):
+                index += 1
+                yield index, ["" if v is None else v for v in values]
 
     return names, rows()
 
 
-def check_file(raw: RawFile) -> FileCheck:
-    """The file-level contract checks of one raw file (see the module docstring)."""
+def _read_header(raw: RawFile) -> tuple[list[str] | None, list[str]]:
+    """The header of a file (None with the problems when it cannot be read)."""
     name = raw.path.name
+    try:
+        if raw.format == "parquet":
+            return list(_open_parquet(raw.path).schema_arrow.names), []
+        problems = _byte_problems(raw)
+        if problems:
+            return None, problems
+        with _open_text(raw) as handle:
+            first = next(_csv_rows(handle), None)
+        if first is None:
+            return None, [f"{name} is empty: it has no header line"]
+        return [h.strip() for h in first[1]], []
+    except CsvProblem as exc:
+        return None, [f"cannot read {name}: {exc}"]
+    except Exception as exc:  # OSError, csv.Error, ValueError; pyarrow raises its own error types
+        return None, [f"cannot read {name}: {exc}"]
+
+
+def _header_problems(name: str, header: list[str], table: Table) -> tuple[list[str], HeaderMap]:
+    problems: list[str] = []
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    if duplicated:
+        problems.append(f"{name} has duplicate column(s) {', '.join(duplicated)} in its header")
+    mapped = map_header(name, header, table)
+    return problems + mapped.problems, mapped
+
+
+def check_file(raw: RawFile) -> FileCheck:
+    """The file-level contract checks of one raw file (see the module docstring).
+
+    Fast and in bounded memory: the bytes are scanned in chunks, the CSV structure (records and their
+    field counts) is counted by Python's csv module without a Python loop per line, and the per-column
+    checks (no value parses, required column empty) are one DuckDB aggregate over the file. Where the
+    fast checks find or suspect a problem, the file is read again line by line (`exact_check`), which
+    finds the problems and words them exactly: the fast path only ever vouches for a clean file."""
+    name = raw.path.name
+    header, problems = _read_header(raw)
+    if header is None:
+        return FileCheck(problems=problems)
+    problems, mapped = _header_problems(name, header, raw.table)
+    warnings = list(mapped.warnings)
+    if problems:
+        return FileCheck(problems=problems, warnings=warnings)
+    try:
+        data_rows = _fast_rows(raw, len(header))
+        clean = data_rows is not None and (data_rows == 0 or _fast_values_clean(raw, header, mapped.positions))
+    except Exception:  # anything the fast path cannot read is for the exact reading to word
+        clean = False
+    if not clean:
+        return exact_check(raw)
+    if data_rows == 0 and not raw.default_note:
+        warnings.append(f"{name} has a header but no data rows: {raw.table.name} is loaded empty")
+    return FileCheck(problems=[], warnings=warnings, data_rows=data_rows, positions=mapped.positions,
+                     header=header)
+
+
+def _fast_rows(raw: RawFile, width: int) -> int | None:
+    """The data rows of a file whose records all have `width` fields; None when a record has another
+    number of fields or the CSV does not parse (the exact reading says where)."""
+    if raw.format == "parquet":
+        import pyarrow.parquet as pq
+
+        return int(pq.ParquetFile(raw.path).metadata.num_rows)
+    from collections import Counter
+
+    with _open_text(raw) as handle:
+        reader = csv.reader(handle, strict=True)
+        for fields in reader:  # the header: the first non-blank record
+            if fields:
+                break
+        try:
+            counts = Counter(map(len, reader))  # no Python loop per line
+        except csv.Error:
+            return None
+    counts.pop(0, None)  # blank lines
+    if any(n != width for n in counts):
+        return None
+    return counts.get(width, 0)
+
+
+def _sql_patterns() -> dict[str, str]:
+    """_PATTERNS for DuckDB's regexp_full_match, with ASCII digits: a value these match matches
+    _PATTERNS too (each candidate is checked with parses_as all the same)."""
+    return {kind: pattern.pattern.replace(r"\d", "[0-9]") for kind, pattern in _PATTERNS.items()}
+
+
+def _duckdb_reader(raw: RawFile, width: int, names: list[str]) -> tuple[str, Callable[[int], str]]:
+    """The DuckDB table function that reads the file as the loader does, and the column at an index."""
+    path = _sql_literal(str(raw.path))
+    if raw.format == "parquet":
+        return f"read_parquet({path})", lambda i: quote_ident(names[i])
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    reader = (
+        f"read_csv({path}, header = true, auto_detect = false, columns = {{{columns}}}, "
+        f"delim = ',', quote = '\"', escape = '\"', max_line_size = {MAX_FIELD_BYTES})"
+    )
+    return reader, lambda i: f"c{i}"
+
+
+@contextlib.contextmanager
+def _check_connection() -> Iterator[Any]:
+    """The in-memory DuckDB connection of the SQL checks (one per process, reused: a connection costs
+    more than a check of a small file), memory bounded by KPI_LOAD_MEMORY_LIMIT."""
+    import duckdb
+
+    global _CHECK_DB
+    if _CHECK_DB is None:
+        _CHECK_DB = duckdb.connect(config={"memory_limit": os.environ.get(MEMORY_LIMIT_ENV, DEFAULT_MEMORY_LIMIT)})
+    cursor = _CHECK_DB.cursor()
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+
+
+_CHECK_DB: Any = None
+
+
+def _fast_values_clean(raw: RawFile, header: list[str], positions: dict[str, int | None]) -> bool:
+    """Whether DuckDB shows that every typed column with a value has a value that parses and no required
+    column is empty on every line (False: a problem may be there; the exact reading decides). Each
+    question is a query that stops at the first row that answers it, so a clean file is not read whole."""
+    present = [c for c in raw.table.columns if positions.get(c.name) is not None]
+    text_columns: set[int] = set(range(len(header)))
+    if raw.format == "parquet":
+        import pyarrow.parquet as pq
+
+        schema = pq.ParquetFile(raw.path).schema_arrow
+        text_columns = {i for i in range(len(header)) if _is_text(schema.field(i).type)}
+    reader, column_at = _duckdb_reader(raw, len(header), header)
+    not_blank = "[^" + "".join(f"\\x{{{ord(ch):x}}}" for ch in WHITESPACE) + "]"
+    patterns = _sql_patterns()
+    with _check_connection() as conn:
+
+        def first_values(source: str, condition: str, n: int = 1) -> list[Any]:
+            return [r[0] for r in conn.execute(
+                f"select {source} from {reader} where {condition} limit {n}").fetchall()]
+
+        for column in present:
+            index = positions[column.name]
+            assert index is not None
+            source = column_at(index)
+            if index in text_columns:
+                filled = f"regexp_matches({source}, '{not_blank}')"
+            else:  # a non-null value of another type is never blank as text
+                filled = f"{source} is not null"
+            if column.type in _PATTERNS:
+                if index in text_columns:
+                    # a value that parses, with any whitespace around it (Python strips it)
+                    ws = not_blank[2:-1]
+                    pattern = f"[{ws}]*(" + patterns[column.type] + f")[{ws}]*"
+                    candidates = first_values(source, f"regexp_full_match({source}, {_sql_literal(pattern)})", 10)
+                    if any(parses_as(str(v).strip(), column.type) for v in candidates):
+                        continue  # filled, and a value parses
+                elif _some_value_parses(raw, index, column.type):
+                    continue
+                if first_values("1", filled):
+                    return False  # filled, and perhaps no value parses
+                if column.required:
+                    return False  # required and perhaps empty on every line
+            elif column.required and not first_values("1", filled):
+                return False  # required and perhaps empty on every line
+    return True
+
+
+def _some_value_parses(raw: RawFile, index: int, logical_type: str, tries: int = 1000) -> bool:
+    """Whether one of the first `tries` non-blank values of a Parquet column, as text, parses."""
+    seen = 0
+    for (values,) in _parquet_values(raw.path, [index]):
+        for value in values:
+            text = (value or "").strip()
+            if not text:
+                continue
+            if parses_as(text, logical_type):
+                return True
+            seen += 1
+            if seen >= tries:
+                return False
+    return False
+
+
+def exact_check(raw: RawFile) -> FileCheck:
+    """The file-level checks line by line in Python (streamed): every problem, worded with its lines."""
+    name = raw.path.name
+    handle = None
     try:
         if raw.format == "parquet":
             header, rows = _table_rows(raw)
             where = "row"
         else:
-            text, problems = _decode(raw)
-            if text is None:
+            problems = _byte_problems(raw)
+            if problems:
                 return FileCheck(problems=problems)
-            lines = _csv_rows(text)
+            handle = _open_text(raw)
+            lines = _csv_rows(handle)
             first = next(lines, None)
             if first is None:
                 return FileCheck(problems=[f"{name} is empty: it has no header line"])
@@ -393,13 +713,16 @@ def check_file(raw: RawFile) -> FileCheck:
         return FileCheck(problems=[f"cannot read {name}: {exc}"])
     except Exception as exc:  # pyarrow raises its own error types
         return FileCheck(problems=[f"cannot read {name}: {exc}"])
+    try:
+        return _exact_rows(raw, header, rows, where)
+    finally:
+        if handle is not None:
+            handle.close()
 
-    problems: list[str] = []
-    duplicated = sorted({h for h in header if header.count(h) > 1})
-    if duplicated:
-        problems.append(f"{name} has duplicate column(s) {', '.join(duplicated)} in its header")
-    mapped = map_header(name, header, raw.table)
-    problems += mapped.problems
+
+def _exact_rows(raw: RawFile, header: list[str], rows: Iterator[tuple[int, list[str]]], where: str) -> FileCheck:
+    name = raw.path.name
+    problems, mapped = _header_problems(name, header, raw.table)
     warnings = list(mapped.warnings)
     if problems:
         return FileCheck(problems=problems, warnings=warnings)
@@ -434,6 +757,8 @@ def check_file(raw: RawFile) -> FileCheck:
     except CsvProblem as exc:
         return FileCheck(problems=[f"cannot read {name}: {exc}"], warnings=warnings)
     except csv.Error as exc:
+        return FileCheck(problems=[f"cannot read {name}: {exc}"], warnings=warnings)
+    except Exception as exc:  # pyarrow raises its own error types
         return FileCheck(problems=[f"cannot read {name}: {exc}"], warnings=warnings)
 
     if n_ragged:
@@ -580,20 +905,29 @@ def _disk_hint(exc: BaseException, raw: RawFile) -> str:
     return ""
 
 
-def _csv_buffer(raw: RawFile) -> tuple[list[str], io.BytesIO]:
-    """The file as CSV bytes with a header (Parquet is converted in memory, all text)."""
+def _csv_buffer(raw: RawFile) -> tuple[list[str], Any]:
+    """The file as a binary stream of CSV with a header, read as COPY goes: a CSV file itself, a Parquet
+    file converted batch by batch (all text) into a temporary file, so memory stays bounded."""
     if raw.format == "parquet":
+        import tempfile
+
         import pyarrow as pa
         import pyarrow.csv as pacsv
-        import pyarrow.parquet as pq
 
-        table = pq.read_table(raw.path)
-        table = table.cast(pa.schema([(name, pa.string()) for name in table.column_names]))
-        buffer = io.BytesIO()
-        pacsv.write_csv(table, buffer)
+        parquet = _open_parquet(raw.path)
+        names = list(parquet.schema_arrow.names)
+        text = pa.schema([(name, pa.string()) for name in names])
+        buffer = tempfile.TemporaryFile()
+        try:
+            with pacsv.CSVWriter(buffer, text) as writer:
+                for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+                    writer.write_table(pa.Table.from_batches([batch]).cast(text))
+        except BaseException:
+            buffer.close()
+            raise
         buffer.seek(0)
-        return list(table.column_names), buffer
-    return file_columns(raw), io.BytesIO(raw.path.read_bytes())
+        return names, buffer
+    return file_columns(raw), raw.path.open("rb")
 
 
 def _load_postgres(conn: Any, raw: RawFile, schema: str = RAW_SCHEMA,
@@ -642,6 +976,8 @@ def _load_postgres(conn: Any, raw: RawFile, schema: str = RAW_SCHEMA,
         raise PipelineError(
             f"loading {raw.path} into {schema}.{raw.table.name} failed: {_first_line(exc)}" + _disk_hint(exc, raw)
         ) from exc
+    finally:
+        buffer.close()
     return rows
 
 
