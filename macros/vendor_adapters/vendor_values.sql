@@ -40,9 +40,15 @@
     cast(cast({{ vendor_timestamp(expression) }} as date) as {{ dbt.type_string() }})
 {%- endmacro %}
 
-{#- vendor_number_text(expression): a number as plain decimal text (no exponent), trailing zeros kept. -#}
+{#- vendor_number_text(expression): a number as plain decimal text (no exponent, no trailing zeros: 24000.5 ->
+    '24000.5', 24000 -> '24000'), through numeric(38, 12). -#}
 {% macro vendor_number_text(expression) -%}
-    cast({{ vendor_decimal(expression) }} as {{ dbt.type_string() }})
+    {{ decimal_text(vendor_decimal(expression)) }}
+{%- endmacro %}
+
+{#- decimal_text(expression): a numeric with a scale (digits after the point) as text without trailing zeros. -#}
+{% macro decimal_text(expression) -%}
+    rtrim(rtrim(cast({{ expression }} as {{ dbt.type_string() }}), '0'), '.')
 {%- endmacro %}
 
 

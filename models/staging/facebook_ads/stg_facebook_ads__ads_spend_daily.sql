@@ -92,7 +92,7 @@ mapped as (
 
         -- numerics
         accounts.currency,
-        cast(ad_days.spend as {{ dbt.type_string() }}) as spend_amount,
+        {{ decimal_text('ad_days.spend') }} as spend_amount,
         cast(cast(coalesce(ad_days.impressions, 0) as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
             as impressions,
         cast(cast(coalesce(ad_days.clicks, 0) as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }}) as clicks

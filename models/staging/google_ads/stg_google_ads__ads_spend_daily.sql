@@ -120,7 +120,7 @@ mapped as (
 
         -- numerics
         accounts.currency,
-        cast(cast(spend_rows.cost_micros / 1000000.0 as numeric(38, 6)) as {{ dbt.type_string() }}) as spend_amount,
+        {{ decimal_text('cast(spend_rows.cost_micros / 1000000.0 as numeric(38, 6))') }} as spend_amount,
         cast(cast(spend_rows.impressions as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }}) as impressions,
         cast(cast(spend_rows.clicks as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }}) as clicks
 

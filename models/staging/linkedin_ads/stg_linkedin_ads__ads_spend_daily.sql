@@ -109,7 +109,7 @@ mapped as (
 
         -- numerics
         accounts.currency,
-        cast(creative_days.cost as {{ dbt.type_string() }}) as spend_amount,
+        {{ decimal_text('creative_days.cost') }} as spend_amount,
         cast(cast(coalesce(creative_days.impressions, 0) as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
             as impressions,
         cast(cast(coalesce(creative_days.clicks, 0) as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }}) as clicks
