@@ -52,12 +52,12 @@
 {%- endmacro %}
 
 
-{#- ads_sources(): var ads_sources as a list (a YAML list, or one name, or names separated by commas), checked;
-    at least one. -#}
+{#- ads_sources(): var ads_sources as a list (a YAML list, or text: one name, names separated by commas, or a list
+    written as text such as "['google_ads', 'facebook_ads']"), checked; at least one. -#}
 {% macro ads_sources() -%}
     {%- set value = var('ads_sources', ['contract']) -%}
     {%- if value is string -%}
-        {%- set value = value.replace('[', '').replace(']', '').split(',') -%}
+        {%- set value = value.replace('[', '').replace(']', '').replace("'", '').replace('"', '').split(',') -%}
     {%- endif -%}
     {%- set names = [] -%}
     {%- for item in value -%}

@@ -19,7 +19,9 @@ campaign_versions as (
 
 ad_versions as (
 
-    {{ vendor_table('facebook_ads', 'ad_history', ['id', 'updated_time:timestamp', 'campaign_id', 'creative_id']) | indent(4) }}
+    {{ vendor_table('facebook_ads', 'ad_history', [
+        'id', 'updated_time:timestamp', 'campaign_id', 'creative_id',
+    ]) | indent(4) }}
 
 ),
 

@@ -8,7 +8,9 @@ with
 
 ad_versions as (
 
-    {{ vendor_table('google_ads', 'ad_history', ['ad_group_id', 'id', 'updated_at:timestamp', 'name', 'type']) | indent(4) }}
+    {{ vendor_table('google_ads', 'ad_history', [
+        'ad_group_id', 'id', 'updated_at:timestamp', 'name', 'type',
+    ]) | indent(4) }}
 
 ),
 

@@ -26,7 +26,9 @@ ad_group_versions as (
 
 ad_versions as (
 
-    {{ vendor_table('google_ads', 'ad_history', ['ad_group_id', 'id', 'updated_at:timestamp', 'final_urls']) | indent(4) }}
+    {{ vendor_table('google_ads', 'ad_history', [
+        'ad_group_id', 'id', 'updated_at:timestamp', 'final_urls',
+    ]) | indent(4) }}
 
 ),
 

@@ -26,7 +26,9 @@ campaign_stats as (
 
 account_versions as (
 
-    {{ vendor_table('google_ads', 'account_history', ['id', 'updated_at:timestamp', 'currency_code']) | indent(4) }}
+    {{ vendor_table(
+        'google_ads', 'account_history', ['id', 'updated_at:timestamp', 'currency_code']
+    ) | indent(4) }}
 
 ),
 
@@ -59,6 +61,15 @@ ad_days as (
 
 ),
 
+ad_campaign_days as (
+
+    select distinct
+        campaign_key,
+        spend_date
+    from ad_days
+
+),
+
 -- campaign days without any ad-level row
 campaign_days as (
 
@@ -70,7 +81,7 @@ campaign_days as (
         sum({{ vendor_decimal('campaign_stats.impressions') }}) as impressions,
         sum({{ vendor_decimal('campaign_stats.clicks') }}) as clicks
     from campaign_stats
-    left join (select distinct ad_days.campaign_key, ad_days.spend_date from ad_days) as with_ads
+    left join ad_campaign_days as with_ads
         on
             {{ vendor_text('campaign_stats.id') }} = with_ads.campaign_key
             and {{ vendor_date_text('campaign_stats.stat_date') }} = with_ads.spend_date

@@ -49,36 +49,44 @@ created_events as (
     from live_contacts
 
 ),
-{%- if lifecycle_source == 'date_properties' %}
-    {%- for status, column in date_properties.items() %}
 
-{{ status }}_events as (
+-- date_properties: the lifecycle-stage entered dates
+date_property_events as (
 
     select
-        {{ vendor_text('id') }} || ':{{ status }}' as status_event_id,
+        {{ vendor_text('id') }} || ':mql' as status_event_id,
         {{ vendor_text('id') }} as lead_id,
-        '{{ status }}' as status,
-        {{ vendor_timestamp_text(column) }} as changed_at,
+        'mql' as status,
+        {{ vendor_timestamp_text(date_properties.mql) }} as changed_at,
         cast(null as {{ dbt.type_string() }}) as disqualification_reason
     from live_contacts
-    where {{ vendor_timestamp(column) }} is not null
-
-),
-    {%- endfor %}
-
-unioned as (
-
-    select * from created_events
-    {%- for status in date_properties %}
+    where {{ vendor_timestamp(date_properties.mql) }} is not null
 
     union all
 
-    select * from {{ status }}_events
-    {%- endfor %}
+    select
+        {{ vendor_text('id') }} || ':sql' as status_event_id,
+        {{ vendor_text('id') }} as lead_id,
+        'sql' as status,
+        {{ vendor_timestamp_text(date_properties.sql) }} as changed_at,
+        cast(null as {{ dbt.type_string() }}) as disqualification_reason
+    from live_contacts
+    where {{ vendor_timestamp(date_properties.sql) }} is not null
 
-)
-{%- else %}
+    union all
 
+    select
+        {{ vendor_text('id') }} || ':opportunity' as status_event_id,
+        {{ vendor_text('id') }} as lead_id,
+        'opportunity' as status,
+        {{ vendor_timestamp_text(date_properties.opportunity) }} as changed_at,
+        cast(null as {{ dbt.type_string() }}) as disqualification_reason
+    from live_contacts
+    where {{ vendor_timestamp(date_properties.opportunity) }} is not null
+
+),
+
+-- property_history: the lifecyclestage and hs_lead_status changes
 property_changes as (
 
     {{ vendor_table('hubspot', 'contact_property_history', [
@@ -122,9 +130,15 @@ history_events as (
 
 ),
 
+-- the events of var hubspot_lifecycle_source (the other source's branch has a constant false filter)
 unioned as (
 
     select * from created_events
+
+    union all
+
+    select * from date_property_events
+    where '{{ lifecycle_source }}' = 'date_properties'
 
     union all
 
@@ -132,8 +146,8 @@ unioned as (
     from history_events
     inner join live_contacts
         on history_events.lead_id = {{ vendor_text('live_contacts.id') }}
+    where '{{ lifecycle_source }}' = 'property_history'
 
 )
-{%- endif %}
 
 select * from unioned

@@ -53,7 +53,8 @@ mapped as (
 
         -- source: the first page's utm parameters, else the original source
         case
-            when {{ url_parameter('property_hs_analytics_first_url', 'utm_source') }} is not null
+            when
+                {{ url_parameter('property_hs_analytics_first_url', 'utm_source') }} is not null
                 or {{ url_parameter('property_hs_analytics_first_url', 'utm_medium') }} is not null
                 then {{ url_parameter('property_hs_analytics_first_url', 'utm_source') }}
             else coalesce(
@@ -66,7 +67,8 @@ mapped as (
             )
         end as utm_source,
         case
-            when {{ url_parameter('property_hs_analytics_first_url', 'utm_source') }} is not null
+            when
+                {{ url_parameter('property_hs_analytics_first_url', 'utm_source') }} is not null
                 or {{ url_parameter('property_hs_analytics_first_url', 'utm_medium') }} is not null
                 then {{ url_parameter('property_hs_analytics_first_url', 'utm_medium') }}
             else {{ vendor_value_map(

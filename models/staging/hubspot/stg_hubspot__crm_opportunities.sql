@@ -40,7 +40,8 @@ deal_leads as (
     left join merged_contacts
         on {{ vendor_text('associations.contact_id') }} = merged_contacts.contact_key
     inner join live_contacts
-        on {{ hubspot_canonical_contact('merged_contacts', 'associations.contact_id') }}
+        on
+            {{ hubspot_canonical_contact('merged_contacts', 'associations.contact_id') }}
             = {{ vendor_text('live_contacts.id') }}
 
 ),

@@ -28,14 +28,14 @@ deals as (
     ]) | indent(4) }}
 
 ),
-{%- if adapter_setting('hubspot_lifecycle_source') == 'property_history' %}
 
 property_changes as (
 
-    {{ vendor_table('hubspot', 'contact_property_history', ['contact_id', 'name', 'value', 'timestamp:timestamp>changed_at']) | indent(4) }}
+    {{ vendor_table('hubspot', 'contact_property_history', [
+        'contact_id', 'name', 'value', 'timestamp:timestamp>changed_at',
+    ]) | indent(4) }}
 
 ),
-{%- endif %}
 
 excluded as (
 
@@ -63,31 +63,32 @@ excluded as (
         case
             when {{ vendor_is_true('_fivetran_deleted') }} or {{ vendor_is_true('is_deleted') }}
                 then 'deleted in HubSpot'
-            else 'pipeline ' || coalesce({{ vendor_text('deal_pipeline_id') }}, '(none)')
+            else
+                'pipeline ' || coalesce({{ vendor_text('deal_pipeline_id') }}, '(none)')
                 || ' is not in hubspot_deal_pipelines'
         end as reason
     from deals
     where
         {{ vendor_is_true('_fivetran_deleted') }}
         or {{ vendor_is_true('is_deleted') }}
-        {%- if pipelines is not none %}
-        or not coalesce({{ vendor_value_in('deal_pipeline_id', pipelines) }}, false)
-        {%- endif %}
-    {%- if adapter_setting('hubspot_lifecycle_source') == 'property_history' %}
+        or not coalesce(
+            {{ vendor_value_in('deal_pipeline_id', pipelines) if pipelines is not none else 'true' }}, false
+        )
 
     union all
 
+    -- (with var hubspot_lifecycle_source: property_history only)
     select
         'contact_property_history' as vendor_table,
         {{ vendor_text('contact_id') }} || ':lifecyclestage:' || {{ vendor_timestamp_text('changed_at') }}
-        as record_id,
+            as record_id,
         'lifecycle stage ' || {{ vendor_text('value') }} || ' is no funnel event (hubspot_lifecycle_stage_map)'
-        as reason
+            as reason
     from property_changes
     where
-        lower({{ vendor_text('name') }}) = 'lifecyclestage'
+        '{{ adapter_setting("hubspot_lifecycle_source") }}' = 'property_history'
+        and lower({{ vendor_text('name') }}) = 'lifecyclestage'
         and {{ vendor_value_in('value', ignored_stages) }}
-    {%- endif %}
 
 )
 

@@ -45,19 +45,19 @@ form_touches as (
     left join merged_contacts
         on {{ vendor_text('submissions.contact_id') }} = merged_contacts.contact_key
     inner join live_contacts
-        on {{ hubspot_canonical_contact('merged_contacts', 'submissions.contact_id') }}
+        on
+            {{ hubspot_canonical_contact('merged_contacts', 'submissions.contact_id') }}
             = {{ vendor_text('live_contacts.id') }}
 
 ),
-{%- for kind in ('first', 'recent') %}
 
-{{ kind }}_conversion_touches as (
+first_conversion_touches as (
 
     select
-        '{{ kind }}_conversion:' || {{ vendor_text('live_contacts.id') }} as touchpoint_id,
+        'first_conversion:' || {{ vendor_text('live_contacts.id') }} as touchpoint_id,
         {{ vendor_text('live_contacts.id') }} as lead_id,
-        {{ vendor_timestamp_text('live_contacts.property_' ~ kind ~ '_conversion_date') }} as touched_at,
-        {{ hubspot_touch_type('live_contacts.property_' ~ kind ~ '_conversion_event_name') | indent(8) }} as touch_type,
+        {{ vendor_timestamp_text('live_contacts.property_first_conversion_date') }} as touched_at,
+        {{ hubspot_touch_type('live_contacts.property_first_conversion_event_name') | indent(8) }} as touch_type,
         cast(null as {{ dbt.type_string() }}) as utm_source,
         cast(null as {{ dbt.type_string() }}) as utm_medium,
         cast(null as {{ dbt.type_string() }}) as utm_campaign,
@@ -66,18 +66,41 @@ form_touches as (
     left join form_touches
         on
             {{ vendor_text('live_contacts.id') }} = form_touches.lead_id
-            and {{ vendor_timestamp_text('live_contacts.property_' ~ kind ~ '_conversion_date') }}
+            and {{ vendor_timestamp_text('live_contacts.property_first_conversion_date') }}
             = form_touches.touched_at
     where
-        {{ vendor_timestamp('live_contacts.property_' ~ kind ~ '_conversion_date') }} is not null
+        {{ vendor_timestamp('live_contacts.property_first_conversion_date') }} is not null
         and form_touches.touchpoint_id is null
-        {%- if kind == 'recent' %}
-        and {{ vendor_timestamp('live_contacts.property_recent_conversion_date') }}
-        <> coalesce({{ vendor_timestamp('live_contacts.property_first_conversion_date') }}, cast('1900-01-01' as {{ dbt.type_timestamp() }}))
-        {%- endif %}
 
 ),
-{%- endfor %}
+
+recent_conversion_touches as (
+
+    select
+        'recent_conversion:' || {{ vendor_text('live_contacts.id') }} as touchpoint_id,
+        {{ vendor_text('live_contacts.id') }} as lead_id,
+        {{ vendor_timestamp_text('live_contacts.property_recent_conversion_date') }} as touched_at,
+        {{ hubspot_touch_type('live_contacts.property_recent_conversion_event_name') | indent(8) }} as touch_type,
+        cast(null as {{ dbt.type_string() }}) as utm_source,
+        cast(null as {{ dbt.type_string() }}) as utm_medium,
+        cast(null as {{ dbt.type_string() }}) as utm_campaign,
+        cast(null as {{ dbt.type_string() }}) as ad_id
+    from live_contacts
+    left join form_touches
+        on
+            {{ vendor_text('live_contacts.id') }} = form_touches.lead_id
+            and {{ vendor_timestamp_text('live_contacts.property_recent_conversion_date') }}
+            = form_touches.touched_at
+    where
+        {{ vendor_timestamp('live_contacts.property_recent_conversion_date') }} is not null
+        and form_touches.touchpoint_id is null
+        -- the same conversion as the first one: one touch
+        and {{ vendor_timestamp('live_contacts.property_recent_conversion_date') }} <> coalesce(
+            {{ vendor_timestamp('live_contacts.property_first_conversion_date') }},
+            cast('1900-01-01' as {{ dbt.type_timestamp() }})
+        )
+
+),
 
 -- the original source of the lead (the same utm tags as stg_hubspot__crm_leads)
 lead_sources as (

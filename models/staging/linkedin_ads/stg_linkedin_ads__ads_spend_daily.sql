@@ -16,19 +16,25 @@ analytics as (
 
 creative_versions as (
 
-    {{ vendor_table('linkedin_ads', 'creative_history', ['id', 'campaign_id', 'last_modified_at:timestamp']) | indent(4) }}
+    {{ vendor_table('linkedin_ads', 'creative_history', [
+        'id', 'campaign_id', 'last_modified_at:timestamp',
+    ]) | indent(4) }}
 
 ),
 
 campaign_versions as (
 
-    {{ vendor_table('linkedin_ads', 'campaign_history', ['id', 'account_id', 'last_modified_time:timestamp']) | indent(4) }}
+    {{ vendor_table('linkedin_ads', 'campaign_history', [
+        'id', 'account_id', 'last_modified_time:timestamp',
+    ]) | indent(4) }}
 
 ),
 
 account_versions as (
 
-    {{ vendor_table('linkedin_ads', 'account_history', ['id', 'currency', 'last_modified_time:timestamp']) | indent(4) }}
+    {{ vendor_table('linkedin_ads', 'account_history', [
+        'id', 'currency', 'last_modified_time:timestamp',
+    ]) | indent(4) }}
 
 ),
 
@@ -76,7 +82,7 @@ report_rows as (
     select
         {{ vendor_text('creative_id') }} as creative_key,
         {{ vendor_date_text('report_day') }} as spend_date,
-        {{ vendor_decimal('cost_in_local_currency') }} as cost,
+        {{ vendor_decimal('cost_in_local_currency') }} as local_cost,
         {{ vendor_decimal('impressions') }} as impressions,
         {{ vendor_decimal('clicks') }} as clicks
     from analytics
@@ -88,7 +94,7 @@ creative_days as (
     select
         creative_key,
         spend_date,
-        sum(cost) as cost,
+        sum(local_cost) as local_cost,
         sum(impressions) as impressions,
         sum(clicks) as clicks
     from report_rows
@@ -109,7 +115,7 @@ mapped as (
 
         -- numerics
         accounts.currency,
-        {{ decimal_text('creative_days.cost') }} as spend_amount,
+        {{ decimal_text('creative_days.local_cost') }} as spend_amount,
         cast(cast(coalesce(creative_days.impressions, 0) as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
             as impressions,
         cast(cast(coalesce(creative_days.clicks, 0) as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }}) as clicks

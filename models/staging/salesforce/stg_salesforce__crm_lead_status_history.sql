@@ -102,22 +102,33 @@ status_changes as (
 
 ),
 
-{%- for status, field in date_fields.items() if field %}
-
-date_field_events_{{ status }} as (
+-- the date fields of var salesforce_lead_status_date_fields (one event per filled field)
+date_field_events as (
 
     select
-        {{ vendor_text('id') }} || ':{{ field }}' as status_event_id,
-        {{ vendor_text('id') }} as lead_id,
-        '{{ status }}' as status,
-        {{ vendor_timestamp_text(field) }} as changed_at,
-        {{ "cast(disqualification_reason as " ~ dbt.type_string() ~ ")" if status == 'disqualified'
-            else "cast(null as " ~ dbt.type_string() ~ ")" }} as disqualification_reason
+        cast(null as {{ dbt.type_string() }}) as status_event_id,
+        cast(null as {{ dbt.type_string() }}) as lead_id,
+        cast(null as {{ dbt.type_string() }}) as status,
+        cast(null as {{ dbt.type_string() }}) as changed_at,
+        cast(null as {{ dbt.type_string() }}) as disqualification_reason
     from current_leads
-    where {{ field }} is not null
+    where 1 = 0
+    {%- for status, field in date_fields.items() if field %}
+
+        union all
+
+        select
+            {{ vendor_text('id') }} || ':{{ field }}' as status_event_id,
+            {{ vendor_text('id') }} as lead_id,
+            '{{ status }}' as status,
+            {{ vendor_timestamp_text(field) }} as changed_at,
+            {{ "cast(disqualification_reason as " ~ dbt.type_string() ~ ")" if status == 'disqualified'
+                else "cast(null as " ~ dbt.type_string() ~ ")" }} as disqualification_reason
+        from current_leads
+        where {{ field }} is not null
+    {%- endfor %}
 
 ),
-{%- endfor %}
 
 conversion_events as (
 
@@ -155,12 +166,10 @@ unioned as (
         case when status = 'disqualified' then disqualification_reason end as disqualification_reason
     from status_changes
     where not is_ignored
-    {%- for status, field in date_fields.items() if field %}
 
     union all
 
-    select * from date_field_events_{{ status }}
-    {%- endfor %}
+    select * from date_field_events
 
     union all
 

@@ -111,7 +111,8 @@ mapped as (
             {{ vendor_text('current_opportunities.id') }}
         ) as opportunity_name,
         case
-            when {{ vendor_is_true('current_opportunities.is_closed') }}
+            when
+                {{ vendor_is_true('current_opportunities.is_closed') }}
                 and {{ vendor_is_true('current_opportunities.is_won') }}
                 then 'closed_won'
             when {{ vendor_is_true('current_opportunities.is_closed') }} then 'closed_lost'
@@ -122,7 +123,8 @@ mapped as (
             )
         end as stage,
         case
-            when {{ vendor_is_true('current_opportunities.is_closed') }}
+            when
+                {{ vendor_is_true('current_opportunities.is_closed') }}
                 and not {{ vendor_is_true('current_opportunities.is_won') }}
                 then {{ vendor_text('current_opportunities.lost_reason') }}
         end as lost_reason,

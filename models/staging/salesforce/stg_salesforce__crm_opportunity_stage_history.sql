@@ -9,6 +9,8 @@
 --   - history_mode: the loader's history mode of Opportunity (source salesforce_history.opportunity: a row per
 --     version, _fivetran_start .. _fivetran_end): a version whose stage differs from the version before is a
 --     stage change at _fivetran_start, with that version's owner and IsWon / IsClosed.
+-- Both layouts are declared (both sources are in the lineage; a table that does not exist gives no rows); the var
+-- keeps one: the other's branch has a constant false filter, so its table is not scanned.
 -- Only the changes of opportunities in stg_salesforce__crm_opportunities (not deleted) are kept.
 {%- set stage_map = adapter_setting('salesforce_stage_map') %}
 {%- set layout = adapter_setting('salesforce_stage_history') %}
@@ -44,8 +46,8 @@ current_opportunities as (
         and coalesce({{ vendor_bool('_fivetran_active') }}, true)
 
 ),
-{%- if layout == 'opportunity_history' %}
 
+-- layout opportunity_history: the OpportunityHistory rows
 history as (
 
     {{ vendor_table('salesforce', 'opportunity_history', [
@@ -76,7 +78,7 @@ history_rows as (
 
 ),
 
-stage_rows as (
+history_stage_rows as (
 
     select
         stage_event_id,
@@ -97,8 +99,8 @@ stage_rows as (
     from history_rows
 
 ),
-{%- else %}
 
+-- layout history_mode: the versions of Opportunity
 versions as (
 
     {{ vendor_table('salesforce_history', 'opportunity', [
@@ -108,7 +110,7 @@ versions as (
 
 ),
 
-stage_rows as (
+version_stage_rows as (
 
     select
         {{ vendor_text('versions.id') }} || ':' || {{ vendor_timestamp_text('versions._fivetran_start') }}
@@ -117,7 +119,9 @@ stage_rows as (
         {{ vendor_timestamp('versions._fivetran_start') }} as changed_at,
         {{ vendor_text('versions.owner_id') }} as owner_rep_id,
         case
-            when {{ vendor_is_true('versions.is_closed') }} and {{ vendor_is_true('versions.is_won') }}
+            when
+                {{ vendor_is_true('versions.is_closed') }}
+                and {{ vendor_is_true('versions.is_won') }}
                 then 'closed_won'
             when {{ vendor_is_true('versions.is_closed') }} then 'closed_lost'
             else coalesce(
@@ -133,16 +137,28 @@ stage_rows as (
     where not {{ vendor_is_true('versions.is_deleted') }}
 
 ),
-{%- endif %}
+
+-- the layout of var salesforce_stage_history
+stage_rows as (
+
+    select * from history_stage_rows
+    where '{{ layout }}' = 'opportunity_history'
+
+    union all
+
+    select * from version_stage_rows
+    where '{{ layout }}' = 'history_mode'
+
+),
 
 -- a stage change: the first row of an opportunity, or a row whose stage differs from the row before it
 sequenced as (
 
     select
         stage_rows.*,
-        lag(stage_key) over (
-            partition by opportunity_id
-            order by changed_at, stage_event_id
+        lag(stage_rows.stage_key) over (
+            partition by stage_rows.opportunity_id
+            order by stage_rows.changed_at, stage_rows.stage_event_id
         ) as previous_stage_key
     from stage_rows
 

@@ -64,7 +64,7 @@ mapped as (
         case
             when managers.user_id is not null then 'manager'
             {%- for keyword in sdr_keywords %}
-            when lower({{ vendor_text('current_users.title') }}) like '%{{ keyword | lower }}%' then 'sdr'
+                when lower({{ vendor_text('current_users.title') }}) like '%{{ keyword | lower }}%' then 'sdr'
             {%- endfor %}
             else 'ae'
         end as role,

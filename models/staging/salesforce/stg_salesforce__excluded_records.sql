@@ -8,21 +8,16 @@
 {%- for key, value in status_map.items() if value is none %}
     {%- do ignored_statuses.append(key) %}
 {%- endfor %}
-{%- set deletable = [
-    ('lead', 'lead'), ('opportunity', 'opportunity'), ('lead_history', 'lead_history'),
-    ('opportunity_history', 'opportunity_history'), ('campaign_member', 'campaign_member'),
-    ('user', 'user'), ('user_role', 'user_role'),
-] %}
 
 with
-{%- for table_name, alias in deletable %}
 
-deleted_{{ alias }} as (
+deleted_records as (
 
-    {{ vendor_table('salesforce', table_name, ['id', 'is_deleted:boolean', '_fivetran_deleted:boolean']) | indent(4) }}
+    {{ vendor_deleted_records('salesforce', [
+        'lead', 'opportunity', 'lead_history', 'opportunity_history', 'campaign_member', 'user', 'user_role',
+    ], 'Salesforce') | indent(4) }}
 
 ),
-{%- endfor %}
 
 members as (
 
@@ -61,20 +56,10 @@ lead_history as (
 ),
 
 excluded as (
-    {%- for table_name, alias in deletable %}
 
-    select
-        '{{ table_name }}' as vendor_table,
-        {{ vendor_text('id') }} as record_id,
-        case
-            when {{ vendor_is_true('is_deleted') }} then 'deleted in Salesforce (is_deleted)'
-            else 'deleted in Salesforce (_fivetran_deleted)'
-        end as reason
-    from deleted_{{ alias }}
-    where {{ vendor_is_true('is_deleted') }} or {{ vendor_is_true('_fivetran_deleted') }}
+    select * from deleted_records
 
     union all
-    {%- endfor %}
 
     select
         'lead_history' as vendor_table,

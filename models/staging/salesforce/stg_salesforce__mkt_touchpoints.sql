@@ -3,9 +3,9 @@
 -- responded date (FirstRespondedDate, a date: midnight UTC; the member's creation when it is empty). The touch
 -- belongs to the member's lead, or for a contact to the lead converted into that contact; a contact no lead was
 -- converted into is outside the lead funnel: its responses are left out and listed in
--- stg_salesforce__excluded_records. Touch type and utm tags: the campaign's utm fields (var salesforce_campaign_utm_fields,
--- when the org has them), else its Type through var salesforce_campaign_type_map ([touch type, utm_source,
--- utm_medium]); utm_campaign: the campaign's utm field, else its name as a slug.
+-- stg_salesforce__excluded_records. Touch type and utm tags: the campaign's utm fields (var
+-- salesforce_campaign_utm_fields, when the org has them), else its Type through var salesforce_campaign_type_map
+-- ([touch type, utm_source, utm_medium]); utm_campaign: the campaign's utm field, else its name as a slug.
 {%- set type_map = adapter_setting('salesforce_campaign_type_map') %}
 {%- set utm_fields = adapter_setting('salesforce_campaign_utm_fields') %}
 {%- set touch_types, type_sources, type_mediums = {}, {}, {} %}
