@@ -15,16 +15,25 @@ if ! "$PY" -c 'import venv, ensurepip' 2>/dev/null; then
         apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
     fi
 fi
-STAMP=".venv/.installed-$(sha1sum requirements.lock pyproject.toml | sha1sum | cut -c1-12)"
+STAMP=".venv/.installed-$(sha1sum requirements.lock requirements-pip.lock pyproject.toml | sha1sum | cut -c1-12)"
+# pip_install ARGS...: pip with every package pinned and hashed (--require-hashes); its output goes to
+# .venv/pip-install.log and the run stops (exit 2) with the log's tail when pip fails
+pip_install() {
+    if ! .venv/bin/python -m pip install -q "$@" >>.venv/pip-install.log 2>&1; then
+        echo "setup: pip install $* failed:" >&2
+        tail -n 30 .venv/pip-install.log >&2
+        exit 2
+    fi
+}
 if [ ! -f "$STAMP" ]; then
     echo "setup: creating .venv and installing requirements.lock (about a minute)" >&2
     rm -rf .venv
     "$PY" -m venv .venv
-    .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
-    .venv/bin/python -m pip install -q -r requirements.lock 2>&1 | grep -v "is ignored" || true
-    .venv/bin/python -m pip install -q --no-deps -e . 2>&1 | grep -v "is ignored" || true
+    pip_install --require-hashes -r requirements-pip.lock
+    pip_install --require-hashes -r requirements.lock
+    pip_install --no-deps --no-build-isolation -e .
     .venv/bin/python -c "import dbt.version, duckdb, great_expectations, sqlfluff, pytest, plotly, playwright" \
-        || { echo "setup: install failed" >&2; exit 2; }
+        || { echo "setup: install failed: the environment does not import" >&2; exit 2; }
     touch "$STAMP"
 fi
 # PostgreSQL server binaries for the `pg` target's tests (tests/python/test_postgres.py

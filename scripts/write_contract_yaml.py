@@ -97,6 +97,9 @@ def column_meta(table: Table, column: Column) -> dict:
         meta["fx_date"] = column.fx_date
     if column.scale is not None:
         meta["scale"] = column.scale
+    for name in ("absent_ok", "default", "required_with", "required_without", "not_before_reference", "fallback"):
+        if getattr(column, name):
+            meta[name] = getattr(column, name)
     return meta
 
 
@@ -112,6 +115,8 @@ def table_meta(table: Table) -> dict:
     if table.event_column:
         meta["event_column"] = table.event_column
         meta["freshness_days"] = table.freshness_days
+    if table.no_overlap:
+        meta["no_overlap"] = list(table.no_overlap)
     if table.progression:
         p = table.progression
         meta["progression"] = {
@@ -134,6 +139,18 @@ def column_rules(table: Table, column: Column) -> list[str]:
     """The contract rules of one column, as short sentences."""
     rules = [f"Logical type: {column.type}."]
     rules.append("Required." if column.required else "Optional (may be empty).")
+    if column.absent_ok:
+        rules.append("May be absent from the export (read as empty).")
+    if column.default:
+        rules.append(f"Empty becomes `{column.default}`.")
+    if column.fallback:
+        rules.append(f"Empty takes the row's {column.fallback}.")
+    if column.required_with:
+        rules.append(f"Required when {column.required_with} has a value.")
+    if column.required_without:
+        rules.append(f"Required when {column.required_without} is empty.")
+    if column.not_before_reference:
+        rules.append(f"Must not be before the referenced row's {column.not_before_reference}.")
     if column.name in table.primary_key:
         if len(table.primary_key) == 1:
             rules.append("Primary key.")
@@ -154,6 +171,8 @@ def column_rules(table: Table, column: Column) -> list[str]:
     if column.type == "decimal":
         rules.append(f"Kept as numeric({14 + (column.scale or 4)}, {column.scale or 4}): at most 14 digits "
                      f"before the point, {column.scale or 4} after it (more are rounded).")
+    if column.type in ("date", "timestamp", "date_or_timestamp"):
+        rules.append("Must lie in the plausible window (vars plausible_date_min, plausible_date_max).")
     if table.event_column == column.name:
         rules.append(f"Freshness: newest value at most {table.freshness_days} days before the as-of date.")
     return rules
@@ -444,14 +463,23 @@ def render_markdown(tables: tuple[Table, ...] = TABLES) -> str:
         "# Raw data contract",
         "",
         "Every raw table the project reads, one CSV file (or loaded table) each, in the",
-        "`raw` schema. All columns arrive as text; the staging models cast them to the",
-        "logical type below. Timestamps are ISO 8601 with or without a UTC offset (no",
-        "offset means UTC); dates are `YYYY-MM-DD`; booleans are `true`/`false`; enum",
-        "values are compared after trimming and lower-casing. Empty means missing and is",
-        "only allowed in optional columns. Freshness is measured against the as-of date",
-        "(var `as_of_date`, default the latest date in the data), not the wall clock.",
-        "Files that break the file-level rules stop the run before anything is loaded;",
-        "rows that break a row-level rule are quarantined (see `docs/quarantine.md`).",
+        "source schema (`raw` unless var `raw_schema` / env `KPI_RAW_SCHEMA` says otherwise).",
+        "Columns arrive as text (a CSV export) or as native types; the base models cast",
+        "them to text and parse them as the logical type below. Timestamps are ISO 8601",
+        "with or without a UTC offset (no offset means UTC) or a time zone name",
+        "(`2025-04-08 10:28:29 America/New_York`, or one of the fixed abbreviations",
+        "UTC, GMT, EST, EDT, CST, CDT, MST, MDT, PST, PDT, CET, CEST: docs/quarantine.md);",
+        "dates are `YYYY-MM-DD`; a `date_or_timestamp` is either, and keeps its time;",
+        "booleans are `true`/`false`; enum values are compared after trimming and",
+        "lower-casing; zero-width characters are removed and no-break spaces trimmed.",
+        "Empty means missing and is only allowed in optional columns; a column marked",
+        "*may be absent* may also be missing from the file or table altogether (read as",
+        "empty, then its default). Every date must lie between vars `plausible_date_min`",
+        "and `plausible_date_max` (default 2000-01-01 and 2099-12-31). Freshness is",
+        "measured against the as-of date (var `as_of_date`, default the latest date in",
+        "the data), not the wall clock. Files that break the file-level rules stop the",
+        "run before anything is loaded; rows that break a row-level rule are quarantined",
+        "(see `docs/quarantine.md`).",
         "",
         "| Table | Source | Primary key | Freshness | Meaning |",
         "| --- | --- | --- | --- | --- |",
@@ -479,6 +507,9 @@ def render_markdown(tables: tuple[Table, ...] = TABLES) -> str:
                 f"- Freshness: newest `{table.event_column}` at most {table.freshness_days} days "
                 "before the as-of date"
             )
+        if table.no_overlap:
+            part, start, end = table.no_overlap
+            out.append(f"- Periods: per `{part}`, [`{start}`, `{end}`) must not overlap (empty `{end}`: open)")
         if table.progression:
             prog = table.progression
             out.append(
@@ -509,6 +540,18 @@ def render_markdown(tables: tuple[Table, ...] = TABLES) -> str:
                 rules.append(f"FX rate at `{column.fx_date}`")
             if column.scale is not None:
                 rules.append(f"{column.scale} decimal places")
+            if column.absent_ok:
+                rules.append("may be absent")
+            if column.default:
+                rules.append(f"empty → `{column.default}`")
+            if column.fallback:
+                rules.append(f"empty → `{column.fallback}`")
+            if column.required_with:
+                rules.append(f"required with `{column.required_with}`")
+            if column.required_without:
+                rules.append(f"required without `{column.required_without}`")
+            if column.not_before_reference:
+                rules.append(f"not before the referenced `{column.not_before_reference}`")
             out.append(
                 f"| `{column.name}` | {column.type} | {'yes' if column.required else 'no'} | "
                 f"{'; '.join(rules)} | {_md(column.description)} |"

@@ -16,7 +16,13 @@
     currency is amount x rate_to_reporting, NULL when there is no rate.
 -#}
 {% macro reporting_currency() -%}
-    '{{ var("reporting_currency", "USD") | upper }}'
+    '{{ checked_currency_var("reporting_currency", "USD") }}'
+{%- endmacro %}
+
+
+{#- fx_pivot_currency(): var fx_pivot_currency (default USD) as a quoted SQL literal. -#}
+{% macro fx_pivot_currency() -%}
+    '{{ checked_currency_var("fx_pivot_currency", "USD") }}'
 {%- endmacro %}
 
 

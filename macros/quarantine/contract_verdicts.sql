@@ -58,7 +58,7 @@
     (a quote either way) or through var fx_pivot_currency, as int_fx_rates_daily converts; from the clean FX
     rates: the rows of base_finance__fx_rates that break no rule, or (staged) stg_finance__fx_rates. -#}
 {% macro contract_fx_ctes(staged=false) -%}
-    {%- set pivot = "'" ~ (var('fx_pivot_currency', 'USD') | upper) ~ "'" %}
+    {%- set pivot = fx_pivot_currency() %}
 contract_fx_rates as (
 
     {%- if staged %}
@@ -181,6 +181,17 @@ contract_fx_starts as (
             'condition': alias ~ '.has_clean_row = 0',
             'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(value) ~ " || ' is quarantined in "
                 ~ parent_table ~ " (see quarantine.quarantined_rows)'"}) -%}
+        {#- a column of this row that must not precede a column of the referenced row -#}
+        {%- for other in table.columns if other.get('not_before_reference')
+            and other.not_before_reference.split('.')[0] == column.name -%}
+            {%- set parent_value = alias ~ '.parent__' ~ other.not_before_reference.split('.')[1] -%}
+            {%- do rules.append({
+                'rule': 'before_reference', 'column': other.name,
+                'condition': typed_value(other, 'base') ~ ' < ' ~ parent_value,
+                'message': "'" ~ other.name ~ " ' || " ~ quarantine_text(clean_string('base.' ~ other.name))
+                    ~ " || ' is before the " ~ other.not_before_reference.split('.')[1] ~ " of " ~ parent_table ~ " ' || "
+                    ~ quarantine_text(value) ~ " || ' (' || cast(" ~ parent_value ~ " as " ~ dbt.type_string() ~ ") || ')'"}) -%}
+        {%- endfor -%}
     {%- endfor -%}
     {%- for column in table.columns if column.get('fx_date') and (scope == 'all' or table.source == fx_source) -%}
         {%- set alias = 'fx__' ~ column.name -%}
@@ -218,6 +229,15 @@ contract_fx_starts as (
         {%- endfor -%}
     {%- endfor -%}
     {%- set held_back = "'" ~ quarantine_held_back_rules() | join("', '") ~ "'" -%}
+    {#- the parents' columns that rows of their children must not precede (not_before_reference) -#}
+    {%- set parent_columns = {} -%}
+    {%- for table in tables -%}
+        {%- for other in table.columns if other.get('not_before_reference') -%}
+            {%- set fk_name, parent_column = other.not_before_reference.split('.') -%}
+            {%- set fk = table.columns | selectattr('name', 'equalto', fk_name) | first -%}
+            {%- do parent_columns.setdefault(fk.references.split('.')[0], []).append(parent_column) -%}
+        {%- endfor -%}
+    {%- endfor -%}
     {%- if needs_fx %}
 {{ contract_fx_ctes() }}
     {%- endif %}
@@ -273,6 +293,10 @@ state__{{ table.name }} as (
 
     select
         {{ typed_value(key) }} as parent_key,
+        {%- for name in parent_columns.get(table.name, []) | unique %}
+            {%- set parent_column = table.columns | selectattr('name', 'equalto', name) | first %}
+        min(case when dq_rule is null then {{ typed_value(parent_column) }} end) as parent__{{ name }},
+        {%- endfor %}
         max(case when dq_rule is null then 1 else 0 end) as has_clean_row,
         max(case when dq_rule in ({{ held_back }}) then 1 else 0 end) as is_held_back
     from verdict__{{ table.name }}

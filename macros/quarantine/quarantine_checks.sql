@@ -29,14 +29,19 @@
 {%- endmacro %}
 
 
-{#- contract_value(column): the typed, normalised value of a raw contract
-    column, exactly as the staging models compute it. -#}
-{% macro contract_value(column, relation_alias=none) -%}
+{#- contract_value(column, relation_alias, parse_only): the typed, normalised
+    value of a raw contract column, exactly as the staging models compute it:
+    the parsed value, or the column's default when it is empty (parse_only: the
+    parsed value alone). A column with a fallback takes the fallback column's
+    value when empty (in quarantine_row_checks, where both are at hand). -#}
+{% macro contract_value(column, relation_alias=none, parse_only=false) -%}
     {%- set name = (relation_alias ~ '.' if relation_alias else '') ~ column.name -%}
     {%- set logical_type = column.logical_type -%}
-    {%- if logical_type == 'date' -%}
+    {%- if column.get('default') and not parse_only -%}
+        coalesce({{ contract_value(column, relation_alias, parse_only=true) }}, '{{ column.default }}')
+    {%- elif logical_type == 'date' -%}
         {{ to_date(name) }}
-    {%- elif logical_type == 'timestamp' -%}
+    {%- elif logical_type in ('timestamp', 'date_or_timestamp') -%}
         {{ to_utc_timestamp(name) }}
     {%- elif logical_type == 'decimal' -%}
         {#- 14 digits before the point; 4 after it unless the contract says (FX rates: 12) -#}
@@ -65,9 +70,11 @@
 {%- endmacro %}
 
 
-{#- quarantine_text(expression): a raw value quoted for a message, at most 80 characters. -#}
+{#- quarantine_text(expression): a raw value quoted for a message, at most 80 characters, with the
+    characters a reader cannot see shown escaped (a zero-width space as <U+200B>, a no-break space as
+    <U+00A0>, a tab as <U+0009>: escape_invisible, macros/staging/clean_strings.sql). -#}
 {% macro quarantine_text(expression) -%}
-    '''' || coalesce(left({{ expression }}, 80), '') || ''''
+    '''' || coalesce({{ escape_invisible('left(' ~ expression ~ ', 80)') }}, '') || ''''
 {%- endmacro %}
 
 
@@ -129,19 +136,51 @@
         }) -%}
     {%- endfor -%}
 
+    {%- for column in table.columns if column.get('required_without') -%}
+        {%- do checks.append({
+            'rule': 'missing_value', 'column': column.name,
+            'condition': clean_string(column.name) ~ ' is null and ' ~ clean_string(column.required_without) ~ ' is null',
+            'message': "'column " ~ column.name ~ " is empty, and so is " ~ column.required_without ~ "'",
+        }) -%}
+    {%- endfor -%}
+
+    {%- for column in table.columns if column.get('required_with') -%}
+        {%- do checks.append({
+            'rule': 'missing_value', 'column': column.name,
+            'condition': clean_string(column.name) ~ ' is null and ' ~ clean_string(column.required_with) ~ ' is not null',
+            'message': "'column " ~ column.name ~ " is empty, but " ~ column.required_with ~ " has a value'",
+        }) -%}
+    {%- endfor -%}
+
     {%- set formats = {
         'date': 'a date (YYYY-MM-DD)',
-        'timestamp': 'an ISO 8601 timestamp',
+        'timestamp': 'an ISO 8601 timestamp (with a UTC offset, a time zone name or neither)',
+        'date_or_timestamp': 'a date (YYYY-MM-DD) or an ISO 8601 timestamp',
         'decimal': 'a decimal number (digits and one dot, no thousands separators, at most 14 integer digits)',
         'integer': 'a whole number',
         'boolean': 'a boolean (true/false)',
     } -%}
     {%- for column in table.columns if column.logical_type in formats -%}
+        {#- a column with a fallback holds the fallback's value when its own does not parse: test the parse -#}
+        {%- set parsed = contract_value(column, parse_only=true) if column.get('fallback') else typed_value(column) -%}
         {%- do checks.append({
             'rule': 'unparseable_value', 'column': column.name,
-            'condition': clean_string(column.name) ~ ' is not null and ' ~ typed_value(column) ~ ' is null',
+            'condition': clean_string(column.name) ~ ' is not null and ' ~ parsed ~ ' is null',
             'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string(column.name))
                 ~ " || ' is not " ~ formats[column.logical_type] ~ "'",
+        }) -%}
+    {%- endfor -%}
+
+    {#- a date outside the plausible window: 1970-01-01, 0001-01-01 or 9999-12-31 are placeholders, not
+        events, and would stretch every calendar from 1970 or to 9999 -#}
+    {%- for column in table.columns if column.logical_type in ('date', 'timestamp', 'date_or_timestamp') -%}
+        {%- set day = 'cast(' ~ typed_value(column) ~ ' as date)' -%}
+        {%- do checks.append({
+            'rule': 'implausible_date', 'column': column.name,
+            'condition': day ~ ' < ' ~ plausible_date('min') ~ ' or ' ~ day ~ ' > ' ~ plausible_date('max'),
+            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string(column.name))
+                ~ " || ' is outside the plausible dates " ~ plausible_date('min', literal=false) ~ " to "
+                ~ plausible_date('max', literal=false) ~ " (vars plausible_date_min, plausible_date_max)'",
         }) -%}
     {%- endfor -%}
 
@@ -169,9 +208,9 @@
     {%- for column in table.columns if column.get('money_in') -%}
         {%- do checks.append({
             'rule': 'implausible_amount', 'column': column.name,
-            'condition': 'abs(' ~ typed_value(column) ~ ') > ' ~ var('max_plausible_amount', 1000000000),
+            'condition': 'abs(' ~ typed_value(column) ~ ') > ' ~ checked_number_var('max_plausible_amount', 1000000000),
             'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string(column.name))
-                ~ " || ' is larger than max_plausible_amount " ~ var('max_plausible_amount', 1000000000)
+                ~ " || ' is larger than max_plausible_amount " ~ checked_number_var('max_plausible_amount', 1000000000)
                 ~ " (in its own currency)'",
         }) -%}
     {%- endfor -%}
@@ -192,13 +231,14 @@
         }) -%}
     {%- endfor -%}
 
-    {%- if table.get('event_column') and var('as_of_date') is not none -%}
+    {%- if table.get('event_column') and checked_date_var('as_of_date') is not none -%}
         {%- set column = by_name[table.event_column] -%}
+        {%- set as_of = checked_date_var('as_of_date') -%}
         {%- do checks.append({
             'rule': 'event_after_as_of', 'column': column.name,
-            'condition': 'cast(' ~ typed_value(column) ~ " as date) > cast('" ~ var('as_of_date') ~ "' as date)",
+            'condition': 'cast(' ~ typed_value(column) ~ " as date) > cast('" ~ as_of ~ "' as date)",
             'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string(column.name))
-                ~ " || ' is after the as-of date " ~ var('as_of_date') ~ " (held back)'",
+                ~ " || ' is after the as-of date " ~ as_of ~ " (held back)'",
         }) -%}
     {%- endif -%}
 
@@ -242,6 +282,8 @@
         {%- do keys.append(typed_value(column)) -%}
     {%- endfor -%}
     {%- set checks = quarantine_single_row_checks(table) %}
+    {%- set by_name_ = {} %}
+    {%- for column in columns %}{% do by_name_.update({column.name: column}) %}{% endfor %}
 
 with
 
@@ -260,7 +302,11 @@ typed as (
         {{ column.name }},
         {%- endfor %}
         {%- for column in columns %}
+            {%- if column.get('fallback') %}
+        coalesce({{ contract_value(column) }}, {{ contract_value(by_name_[column.fallback]) }}) as {{ typed_value(column) }}{{ ',' if not loop.last }}
+            {%- else %}
         {{ contract_value(column) }} as {{ typed_value(column) }}{{ ',' if not loop.last }}
+            {%- endif %}
         {%- endfor %}
     from source
 
@@ -398,6 +444,53 @@ final as (
 ),
 {%- endif %}
 
+{%- set last = 'final' %}
+{%- if table.get('no_overlap') %}
+    {%- set part, start, stop = table.no_overlap %}
+    {%- set last = 'no_overlap' %}
+
+-- the periods of a {{ part }} must not overlap: a period that starts before one of the earlier periods
+-- (by {{ start }}) ends overlaps it, and is quarantined; the first one is kept
+period_overlaps as (
+
+    select
+        final.*,
+        max(coalesce({{ typed_value(by_name_[stop]) }}, cast('9999-12-31' as date))) over (
+            partition by dq_rule is null, {{ typed_value(by_name_[part]) }}
+            order by {{ typed_value(by_name_[start]) }}, {{ names | join(', ') }}
+            rows between unbounded preceding and 1 preceding
+        ) as dq_previous_end
+    from final
+
+),
+
+no_overlap as (
+
+    select
+        {%- for name in names + typed_names %}
+        {{ name }},
+        {%- endfor %}
+        dq_row_key,
+        case
+            when dq_rule is not null then dq_rule
+            when dq_previous_end > {{ typed_value(by_name_[start]) }} then 'overlapping_period'
+        end as dq_rule,
+        case
+            when dq_rule is not null then dq_column
+            when dq_previous_end > {{ typed_value(by_name_[start]) }} then '{{ start }}'
+        end as dq_column,
+        case
+            when dq_rule is not null then dq_message
+            when dq_previous_end > {{ typed_value(by_name_[start]) }}
+                then '{{ start }} ' || {{ quarantine_text(clean_string(start)) }} || ' is before the end of an earlier '
+                || '[{{ start }}, {{ stop }}) period of {{ part }} ' || {{ quarantine_text(clean_string(part)) }}
+                || ': the periods overlap'
+        end as dq_message
+    from period_overlaps
+
+),
+{%- endif %}
+
 -- a key of every raw row, exact copies included: the row key and the row's
 -- place among the rows sharing it (by all raw columns)
 numbered as (
@@ -407,8 +500,8 @@ numbered as (
             partition by dq_row_key
             order by {{ names | join(', ') }}
         ) as {{ dbt.type_string() }}) as dq_row_id,
-        final.*
-    from final
+        {{ last }}.*
+    from {{ last }}
 
 )
 
@@ -419,7 +512,7 @@ select * from numbered
 {#- quarantine_threshold(): var quarantine_threshold (default 0.01) as a SQL number literal; a value that is not
     a number between 0 and 1 is a compilation error (it is pasted into SQL). -#}
 {% macro quarantine_threshold() -%}
-    {%- set value = var('quarantine_threshold', 0.01) -%}
+    {%- set value = checked_number_var('quarantine_threshold', 0.01) -%}
     {%- set number = value | float(-1) -%}
     {%- if (value | string) | trim == '' or number < 0 or number > 1 -%}
         {{ exceptions.raise_compiler_error('var quarantine_threshold must be a number between 0 and 1, got ' ~ value) }}

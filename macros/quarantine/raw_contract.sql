@@ -35,7 +35,7 @@
         {"name": "ad_id", "logical_type": "string", "required": True, "key": True},
         {"name": "campaign_id", "logical_type": "string", "required": True, "references": "ads_campaigns.campaign_id"},
         {"name": "ad_name", "logical_type": "string", "required": True},
-        {"name": "ad_format", "logical_type": "string", "required": True, "normalize": "lower", "enum": ["text", "image", "video", "carousel"]}
+        {"name": "ad_format", "logical_type": "string", "required": False, "normalize": "lower", "enum": ["text", "image", "video", "carousel"], "absent_ok": True}
     ]},
     {"name": "ads_spend_daily", "source": "ads", "staging_model": "stg_ads__spend_daily", "clean_model": "int_spend_daily_checked", "crosses_sources": True, "primary_key": ["spend_id"], "event_column": "spend_date", "freshness_days": 3, "columns": [
         {"name": "spend_id", "logical_type": "string", "required": True, "key": True},
@@ -60,10 +60,10 @@
     {"name": "crm_leads", "source": "crm", "staging_model": "stg_crm__leads", "clean_model": "stg_crm__leads", "crosses_sources": False, "primary_key": ["lead_id"], "event_column": "created_at", "freshness_days": 3, "columns": [
         {"name": "lead_id", "logical_type": "string", "required": True, "key": True},
         {"name": "created_at", "logical_type": "timestamp", "required": True},
-        {"name": "company_name", "logical_type": "string", "required": True},
-        {"name": "country", "logical_type": "string", "required": True, "normalize": "upper"},
-        {"name": "segment", "logical_type": "string", "required": True, "normalize": "lower", "enum": ["smb", "mid_market", "enterprise"]},
-        {"name": "industry", "logical_type": "string", "required": False},
+        {"name": "company_name", "logical_type": "string", "required": False, "absent_ok": True, "default": "unknown"},
+        {"name": "country", "logical_type": "string", "required": False, "normalize": "upper", "absent_ok": True, "default": "unknown"},
+        {"name": "segment", "logical_type": "string", "required": False, "normalize": "lower", "enum": ["smb", "mid_market", "enterprise", "unknown"], "absent_ok": True, "default": "unknown"},
+        {"name": "industry", "logical_type": "string", "required": False, "absent_ok": True},
         {"name": "utm_source", "logical_type": "string", "required": False, "normalize": "lower"},
         {"name": "utm_medium", "logical_type": "string", "required": False, "normalize": "lower"},
         {"name": "utm_campaign", "logical_type": "string", "required": False, "normalize": "lower"}
@@ -72,7 +72,7 @@
         {"name": "status_event_id", "logical_type": "string", "required": True, "key": True},
         {"name": "lead_id", "logical_type": "string", "required": True, "references": "crm_leads.lead_id"},
         {"name": "status", "logical_type": "string", "required": True, "normalize": "lower", "enum": ["new", "mql", "sql", "opportunity", "disqualified"]},
-        {"name": "changed_at", "logical_type": "timestamp", "required": True},
+        {"name": "changed_at", "logical_type": "timestamp", "required": True, "not_before_reference": "lead_id.created_at"},
         {"name": "disqualification_reason", "logical_type": "string", "required": False}
     ]},
     {"name": "crm_opportunities", "source": "crm", "staging_model": "stg_crm__opportunities", "clean_model": "int_opportunities_checked", "crosses_sources": True, "primary_key": ["opportunity_id"], "event_column": "created_at", "freshness_days": 14, "columns": [
@@ -80,12 +80,12 @@
         {"name": "lead_id", "logical_type": "string", "required": True, "references": "crm_leads.lead_id"},
         {"name": "opportunity_name", "logical_type": "string", "required": True},
         {"name": "owner_rep_id", "logical_type": "string", "required": True, "references": "crm_sales_reps.rep_id"},
-        {"name": "created_at", "logical_type": "timestamp", "required": True},
-        {"name": "close_date", "logical_type": "date", "required": False, "not_before": "created_at"},
+        {"name": "created_at", "logical_type": "timestamp", "required": False, "absent_ok": True, "required_without": "close_date", "fallback": "close_date"},
+        {"name": "close_date", "logical_type": "date_or_timestamp", "required": False, "not_before": "created_at"},
         {"name": "stage", "logical_type": "string", "required": True, "normalize": "lower", "enum": ["prospecting", "discovery", "proposal", "negotiation", "closed_won", "closed_lost"]},
-        {"name": "amount", "logical_type": "decimal", "required": False, "min_value": 0, "min_inclusive": True, "money_in": "currency"},
-        {"name": "currency", "logical_type": "string", "required": True, "normalize": "upper", "fx_date": "created_at"},
-        {"name": "lost_reason", "logical_type": "string", "required": False}
+        {"name": "amount", "logical_type": "decimal", "required": False, "min_value": 0, "min_inclusive": True, "money_in": "currency", "absent_ok": True},
+        {"name": "currency", "logical_type": "string", "required": False, "normalize": "upper", "fx_date": "created_at", "absent_ok": True, "required_with": "amount"},
+        {"name": "lost_reason", "logical_type": "string", "required": False, "absent_ok": True}
     ]},
     {"name": "crm_opportunity_stage_history", "source": "crm", "staging_model": "stg_crm__opportunity_stage_history", "clean_model": "int_opportunity_stage_history_checked", "crosses_sources": True, "primary_key": ["stage_event_id"], "event_column": "changed_at", "freshness_days": 7, "progression": {"column": "stage", "partition_by": "opportunity_id", "order_by": "changed_at", "tie_breaker": "stage_event_id", "ordered": ["prospecting", "discovery", "proposal", "negotiation"], "resets": ["closed_won", "closed_lost"]}, "columns": [
         {"name": "stage_event_id", "logical_type": "string", "required": True, "key": True},
@@ -98,7 +98,7 @@
         {"name": "rep_id", "logical_type": "string", "required": True, "key": True},
         {"name": "rep_name", "logical_type": "string", "required": True},
         {"name": "role", "logical_type": "string", "required": True, "normalize": "lower", "enum": ["ae", "sdr", "manager"]},
-        {"name": "hired_date", "logical_type": "date", "required": True},
+        {"name": "hired_date", "logical_type": "date", "required": False, "absent_ok": True},
         {"name": "terminated_date", "logical_type": "date", "required": False, "not_before": "hired_date"}
     ]},
     {"name": "crm_sales_teams", "source": "crm", "staging_model": "stg_crm__sales_teams", "clean_model": "stg_crm__sales_teams", "crosses_sources": False, "primary_key": ["team_id"], "columns": [
@@ -107,7 +107,7 @@
         {"name": "region", "logical_type": "string", "required": True},
         {"name": "manager_rep_id", "logical_type": "string", "required": True, "references": "crm_sales_reps.rep_id"}
     ]},
-    {"name": "crm_rep_team_history", "source": "crm", "staging_model": "stg_crm__rep_team_history", "clean_model": "stg_crm__rep_team_history", "crosses_sources": False, "primary_key": ["rep_id", "valid_from"], "columns": [
+    {"name": "crm_rep_team_history", "source": "crm", "staging_model": "stg_crm__rep_team_history", "clean_model": "stg_crm__rep_team_history", "crosses_sources": False, "primary_key": ["rep_id", "valid_from"], "no_overlap": ["rep_id", "valid_from", "valid_to"], "columns": [
         {"name": "rep_id", "logical_type": "string", "required": True, "key": True, "references": "crm_sales_reps.rep_id"},
         {"name": "team_id", "logical_type": "string", "required": True, "references": "crm_sales_teams.team_id"},
         {"name": "valid_from", "logical_type": "date", "required": True, "key": True},
@@ -119,7 +119,7 @@
         {"name": "opportunity_id", "logical_type": "string", "required": True, "references": "crm_opportunities.opportunity_id"},
         {"name": "company_name", "logical_type": "string", "required": True},
         {"name": "country", "logical_type": "string", "required": True, "normalize": "upper"},
-        {"name": "segment", "logical_type": "string", "required": True, "normalize": "lower", "enum": ["smb", "mid_market", "enterprise"]},
+        {"name": "segment", "logical_type": "string", "required": True, "normalize": "lower", "enum": ["smb", "mid_market", "enterprise", "unknown"]},
         {"name": "created_at", "logical_type": "timestamp", "required": True}
     ]},
     {"name": "billing_subscription_events", "source": "billing", "staging_model": "stg_billing__subscription_events", "clean_model": "int_subscription_events_checked", "crosses_sources": True, "primary_key": ["subscription_event_id"], "event_column": "event_date", "freshness_days": 31, "columns": [

@@ -16,7 +16,8 @@
 {%- endmacro %}
 
 
-{#- raw_text(column, native): the raw value of a contract column as text. `native` is the source column as the
+{#- raw_text(column, native): the raw value of a contract column as text (a column that may be absent
+    and is not in the source table is read as empty by raw_text_select). `native` is the source column as the
     warehouse describes it (api.Column), or none (text, or not known while parsing / in unit tests).
       - text: as it is;
       - a float in an integer column: the whole number ('12', not '12.0'); 12.5 stays '12.5' (unparseable);
@@ -103,7 +104,7 @@
         {%- do columns.update({column.name | lower: column}) -%}
     {%- endfor -%}
     {%- set missing = [] -%}
-    {%- for column in table.columns if column.name not in columns -%}
+    {%- for column in table.columns if column.name not in columns and not column.get('absent_ok') -%}
         {%- do missing.append(column.name) -%}
     {%- endfor -%}
     {%- if missing -%}
@@ -112,7 +113,7 @@
             ~ missing | join(', ') ~ ' (docs/raw_data_contract.md)'
         ) }}
     {%- endif -%}
-    {%- do result.update({'columns': columns}) -%}
+    {%- do result.update({'columns': columns, 'checked': true}) -%}
     {{ return(result) }}
 {%- endmacro %}
 
@@ -143,7 +144,12 @@
     {%- else %}
     select
         {%- for column in table.columns %}
+            {%- if raw.get('checked') and column.name not in raw.columns %}
+        -- {{ column.name }}: not in the source table (it may be absent): empty
+        cast(null as {{ dbt.type_string() }}) as {{ column.name }}{{ ',' if not loop.last }}
+            {%- else %}
         {{ raw_text(column, raw.columns.get(column.name)) }} as {{ column.name }}{{ ',' if not loop.last }}
+            {%- endif %}
         {%- endfor %}
     from {{ raw.relation }}
     {%- endif %}

@@ -109,14 +109,38 @@
 {%- endmacro %}
 
 
-{#- to_utc_timestamp(column): ISO 8601 text -> timestamp without time zone, in
-    UTC. '2025-03-01T10:00:00+02:00' -> 2025-03-01 08:00:00; a trailing 'Z' or
-    no offset at all means the value is already UTC. The result never depends on
-    the session time zone: values without an offset are cast straight to a
-    timestamp (casting them to timestamptz would read them in the session
-    zone), values with an offset go through timestamptz and back to UTC. -#}
+{#- to_utc_timestamp(column): ISO 8601 text -> timestamp without time zone, in UTC.
+      - '2025-03-01T10:00:00+02:00' -> 2025-03-01 08:00:00 (a UTC offset, or Z);
+      - '2025-04-08 10:28:29 America/New_York' -> 14:28:29 (an IANA time zone name, with its daylight
+        saving time on that day; the engine's time zone database: DuckDB's ICU, PostgreSQL's own);
+      - '2025-04-08 10:28:29 PST' -> 18:28:29 (one of the fixed abbreviations of
+        timezone_abbreviation_offsets(), each a fixed UTC offset, the same on both engines);
+      - no offset and no zone: the value is already UTC (a date alone is its midnight);
+      - anything else, e.g. an unknown zone name or abbreviation, 'infinity', 'epoch', 'now': null
+        (unparseable_value in the quarantine: a zone is never dropped silently).
+    The result never depends on the session time zone. -#}
 {% macro to_utc_timestamp(column) -%}
     {{ return(adapter.dispatch('to_utc_timestamp')(column)) }}
+{%- endmacro %}
+
+{#- timezone_abbreviation_offsets(): the time zone abbreviations accepted after a timestamp, as fixed
+    UTC offsets (the North American and Central European ones real exports carry; CST is US Central).
+    Other abbreviations are ambiguous (IST: India, Ireland or Israel) and are not guessed. -#}
+{% macro timezone_abbreviation_offsets() -%}
+    {{ return({
+        'UTC': '+00:00', 'GMT': '+00:00',
+        'EST': '-05:00', 'EDT': '-04:00', 'CST': '-06:00', 'CDT': '-05:00',
+        'MST': '-07:00', 'MDT': '-06:00', 'PST': '-08:00', 'PDT': '-07:00',
+        'CET': '+01:00', 'CEST': '+02:00',
+    }) }}
+{%- endmacro %}
+
+{% macro timezone_offset_case(zone_expression) -%}
+    case upper({{ zone_expression }})
+        {%- for abbreviation, offset in timezone_abbreviation_offsets().items() %}
+        when '{{ abbreviation }}' then '{{ offset }}'
+        {%- endfor %}
+    end
 {%- endmacro %}
 
 {% macro default__to_utc_timestamp(column) -%}
@@ -124,23 +148,41 @@
 {%- endmacro %}
 
 {% macro duckdb__to_utc_timestamp(column) -%}
+    {%- set value = clean_string(column) -%}
+    {%- set day = '[0-9]{4}-[0-9]{2}-[0-9]{2}' -%}
+    {%- set time = '[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?' -%}
+    {%- set local = "regexp_extract(" ~ value ~ ", '^(" ~ day ~ "[Tt ]" ~ time ~ ") +', 1)" -%}
+    {%- set zone = "regexp_extract(" ~ value ~ ", ' +([A-Za-z][A-Za-z0-9_+/-]*)$', 1)" -%}
     case
-        when regexp_full_match(
-                {{ clean_string(column) }},
-                '[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? ?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)'
-            )
-            then cast(timezone('UTC', try_cast({{ clean_string(column) }} as timestamptz)) as timestamp)
-        else try_cast({{ clean_string(column) }} as timestamp)
+        when regexp_full_match({{ value }}, '{{ day }}([Tt ]{{ time }})?')
+            then try_cast({{ value }} as timestamp)
+        when regexp_full_match({{ value }}, '{{ day }}[Tt ]{{ time }} ?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)')
+            then cast(timezone('UTC', try_cast({{ value }} as timestamptz)) as timestamp)
+        when regexp_full_match({{ value }}, '{{ day }}[Tt ]{{ time }} +[A-Za-z]{2,5}')
+            and {{ timezone_offset_case(zone) }} is not null
+            then cast(timezone('UTC', try_cast({{ local }} || {{ timezone_offset_case(zone) }} as timestamptz)) as timestamp)
+        when regexp_full_match({{ value }}, '{{ day }}[Tt ]{{ time }} +[A-Za-z]+(/[A-Za-z0-9_+-]+)+')
+            and {{ zone }} in (select tz.name from pg_timezone_names() as tz)
+            then cast(timezone('UTC', timezone({{ zone }}, try_cast({{ local }} as timestamp))) as timestamp)
     end
 {%- endmacro %}
 
 {% macro postgres__to_utc_timestamp(column) -%}
+    {%- set value = clean_string(column) -%}
+    {%- set day = postgres_date_pattern() -%}
+    {%- set time = postgres_time_pattern() -%}
+    {%- set local = "substring(" ~ value ~ " from '^(" ~ day ~ "[Tt ]" ~ time ~ ") +')" -%}
+    {%- set zone = "substring(" ~ value ~ " from ' +([A-Za-z][A-Za-z0-9_+/-]*)$')" -%}
     case
-        when {{ clean_string(column) }}
-            ~ '^{{ postgres_date_pattern() }}([Tt ]{{ postgres_time_pattern() }})?$'
-            then cast({{ clean_string(column) }} as timestamp)
-        when {{ clean_string(column) }}
-            ~ '^{{ postgres_date_pattern() }}[Tt ]{{ postgres_time_pattern() }} ?([Zz]|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)$'
-            then (cast({{ clean_string(column) }} as timestamptz) at time zone 'UTC')
+        when {{ value }} ~ '^{{ day }}([Tt ]{{ time }})?$'
+            then cast({{ value }} as timestamp)
+        when {{ value }} ~ '^{{ day }}[Tt ]{{ time }} ?([Zz]|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)$'
+            then (cast({{ value }} as timestamptz) at time zone 'UTC')
+        when {{ value }} ~ '^{{ day }}[Tt ]{{ time }} +[A-Za-z]{2,5}$'
+            and {{ timezone_offset_case(zone) }} is not null
+            then (cast({{ local }} || {{ timezone_offset_case(zone) }} as timestamptz) at time zone 'UTC')
+        when {{ value }} ~ '^{{ day }}[Tt ]{{ time }} +[A-Za-z]+(/[A-Za-z0-9_+-]+)+$'
+            and {{ zone }} in (select tz.name from pg_catalog.pg_timezone_names as tz)
+            then ((cast({{ local }} as timestamp) at time zone {{ zone }}) at time zone 'UTC')
     end
 {%- endmacro %}

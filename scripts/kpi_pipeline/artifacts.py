@@ -31,6 +31,7 @@ class Mart:
     column_meta: dict[str, dict[str, Any]] = field(default_factory=dict)
     grain: tuple[str, ...] = ()
     grain_source: str = ""  # where the grain came from
+    parents: tuple[tuple[str, str], ...] = ()  # (schema, alias) of the models it reads
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,16 @@ def read_json(path: Path) -> dict[str, Any]:
         raise PipelineError(f"dbt artifact {path} is missing") from None
     except (OSError, ValueError) as exc:
         raise PipelineError(f"cannot read dbt artifact {path}: {exc}") from None
+
+
+def read_yaml(path: Path) -> dict[str, Any] | None:
+    """A YAML file (dbt_project.yml), None when it cannot be read."""
+    import yaml
+
+    try:
+        return yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError):
+        return None
 
 
 def node_meta(node: dict[str, Any]) -> dict[str, Any]:
@@ -133,6 +144,11 @@ def discover_marts(manifest: dict[str, Any]) -> list[Mart]:
                 },
                 grain=grain,
                 grain_source=source,
+                parents=tuple(
+                    (manifest["nodes"][p]["schema"], manifest["nodes"][p].get("alias") or manifest["nodes"][p]["name"])
+                    for p in (node.get("depends_on") or {}).get("nodes", [])
+                    if p in manifest.get("nodes", {}) and manifest["nodes"][p].get("resource_type") == "model"
+                ),
             )
         )
     return sorted(marts, key=lambda m: (m.family, m.name))

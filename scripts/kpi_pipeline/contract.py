@@ -5,18 +5,26 @@ generator writes files that follow it, `scripts/write_contract_yaml.py` renders
 it into `seeds/_raw__seeds.yml` (dbt docs, seed column types, key tests), the
 README summarises it, and the loader checks user files against it.
 
-All raw columns are loaded as text (like any CSV export); staging casts them.
-The `type` of a column is the logical type staging casts it to:
-string, integer, decimal, date, timestamp (ISO 8601, with or without a UTC
-offset; staging converts to UTC), boolean (true/false).
+Raw columns are text (like any CSV export) or native types; the base models
+cast them to text and parse them. The `type` of a column is the logical type
+they are parsed as: string, integer, decimal, date, timestamp (ISO 8601, with or
+without a UTC offset or a time zone name; converted to UTC), date_or_timestamp
+(a date, or a date and time, kept), boolean (true/false).
 
 Row-level rules beyond type, required, enum and foreign key (checked by the
 quarantine layer, see docs/quarantine.md): `min_value` (with `min_inclusive`),
 `not_before` (a date/timestamp column that must not be earlier than another
 column of the row), `money_in` (an amount in the currency of that column:
 checked against var `max_plausible_amount`), `fx_date` (a currency column: an FX
-rate to the reporting currency must exist on or before that date column), and a
-table's `progression` (an ordered status column that must not go backwards).
+rate to the reporting currency must exist on or before that date column),
+`required_with` (required when another column has a value),
+`not_before_reference` (not before a column of the referenced row), a table's
+`progression` (an ordered status column that must not go backwards) and
+`no_overlap` (periods of a partition that must not overlap). Every date and
+timestamp must lie in the plausible window (vars plausible_date_min/_max).
+Real exports often lack columns: `absent_ok` columns may be missing from a file
+or table (read as empty), `default` and `fallback` say what an empty value
+becomes.
 """
 
 from __future__ import annotations
@@ -38,6 +46,15 @@ class Column:
     money_in: str | None = None  # the currency column of this amount (plausibility check)
     fx_date: str | None = None  # for a currency column: the date the FX rate is needed at
     scale: int | None = None  # decimals: digits kept after the point (None: 4, money); 14 before it
+    # real exports often lack a column: it may be absent from the file or table (read as empty)
+    absent_ok: bool = False
+    default: str | None = None  # the value an empty (or absent) optional column takes, e.g. "unknown"
+    required_with: str | None = None  # required when that other column of the row has a value
+    required_without: str | None = None  # required when that other column of the row is empty
+    # a column of a referenced row this one must not precede (e.g. a status change of a lead before
+    # the lead was created): "<foreign key column of this table>.<column of the referenced table>"
+    not_before_reference: str | None = None
+    fallback: str | None = None  # another column of the row whose value this one takes when it is empty
 
     @property
     def normalize(self) -> str | None:
@@ -86,6 +103,9 @@ class Table:
     loaded_at_column: str | None = None
     loaded_at_days: int | None = None
     no_freshness_reason: str | None = None  # why a table has no source freshness
+    # periods that must not overlap within a partition: (partition column, start column, end column);
+    # end is exclusive, empty end = still open
+    no_overlap: tuple[str, str, str] | None = None
 
     @property
     def source_freshness(self) -> tuple[str, int] | None:
@@ -130,7 +150,7 @@ OPP_STAGES = (
     "closed_won",
     "closed_lost",
 )
-SEGMENTS = ("smb", "mid_market", "enterprise")
+SEGMENTS = ("smb", "mid_market", "enterprise", "unknown")
 SUB_EVENT_TYPES = ("new", "expansion", "contraction", "churn", "reactivation")
 
 TABLES: tuple[Table, ...] = (
@@ -206,8 +226,8 @@ TABLES: tuple[Table, ...] = (
             C("ad_id", "string", "Ad key."),
             C("campaign_id", "string", "Campaign the ad belongs to.", references="ads_campaigns.campaign_id"),
             C("ad_name", "string", "Display name."),
-            C("ad_format", "string", "text, image, video or carousel.",
-              enum=("text", "image", "video", "carousel")),
+            C("ad_format", "string", "text, image, video or carousel; may be empty or absent.",
+              enum=("text", "image", "video", "carousel"), required=False, absent_ok=True),
         ),
         no_freshness_reason="no column tells when an ad was added; an ad missing here quarantines the spend "
                             "and touches that name it (unknown_reference)",
@@ -260,10 +280,13 @@ TABLES: tuple[Table, ...] = (
         (
             C("lead_id", "string", "Lead key."),
             C("created_at", "timestamp", "When the lead was created in the CRM."),
-            C("company_name", "string", "Company of the lead."),
-            C("country", "string", "ISO 3166-1 alpha-2 country code."),
-            C("segment", "string", "Company size segment.", enum=SEGMENTS),
-            C("industry", "string", "Industry.", required=False),
+            C("company_name", "string", "Company of the lead; `unknown` when the export has none.",
+              required=False, absent_ok=True, default="unknown"),
+            C("country", "string", "ISO 3166-1 alpha-2 country code; `unknown` when the export has none.",
+              required=False, absent_ok=True, default="unknown"),
+            C("segment", "string", "Company size segment; `unknown` when the export has none.", enum=SEGMENTS,
+              required=False, absent_ok=True, default="unknown"),
+            C("industry", "string", "Industry.", required=False, absent_ok=True),
             C("utm_source", "string", "Source utm_source; empty if none.", required=False),
             C("utm_medium", "string", "Source utm_medium; empty if none.", required=False),
             C("utm_campaign", "string", "Source utm_campaign; empty if none.", required=False),
@@ -281,7 +304,8 @@ TABLES: tuple[Table, ...] = (
             C("status_event_id", "string", "Event key."),
             C("lead_id", "string", "Lead.", references="crm_leads.lead_id"),
             C("status", "string", "Status entered.", enum=LEAD_STATUSES),
-            C("changed_at", "timestamp", "When the status was entered."),
+            C("changed_at", "timestamp", "When the status was entered; not before the lead was created.",
+              not_before_reference="lead_id.created_at"),
             C("disqualification_reason", "string", "Why, for status disqualified.", required=False),
         ),
         event_column="changed_at",
@@ -298,15 +322,20 @@ TABLES: tuple[Table, ...] = (
             C("lead_id", "string", "Lead the opportunity came from.", references="crm_leads.lead_id"),
             C("opportunity_name", "string", "Display name."),
             C("owner_rep_id", "string", "Current owner.", references="crm_sales_reps.rep_id"),
-            C("created_at", "timestamp", "When the opportunity was created."),
-            C("close_date", "date", "Close date of the final close; empty while open.", required=False,
-              not_before="created_at"),
+            C("created_at", "timestamp", "When the opportunity was created; when the export has none, its "
+              "close date is taken for the contract checks, and its first stage change (else its close date) "
+              "for the KPIs; required when close_date is empty.", required=False, absent_ok=True,
+              fallback="close_date", required_without="close_date"),
+            C("close_date", "date_or_timestamp", "Close date of the final close, or its date and time (kept); "
+              "empty while open.", required=False, not_before="created_at"),
             C("stage", "string", "Current stage.", enum=OPP_STAGES),
             C("amount", "decimal", "Deal amount (first-year contract value) in `currency`, >= 0; may be "
               "empty when not known (CRMs often leave it blank on open or lost deals): the deal still counts, "
-              "its amount is left out of amount sums.", required=False, min_value=0, money_in="currency"),
-            C("currency", "string", "ISO 4217 code of amount.", fx_date="created_at"),
-            C("lost_reason", "string", "Why it was lost, for closed_lost.", required=False),
+              "its amount is left out of amount sums.", required=False, absent_ok=True, min_value=0,
+              money_in="currency"),
+            C("currency", "string", "ISO 4217 code of amount; may be empty (or absent) when amount is.",
+              fx_date="created_at", required=False, absent_ok=True, required_with="amount"),
+            C("lost_reason", "string", "Why it was lost, for closed_lost.", required=False, absent_ok=True),
         ),
         event_column="created_at",
         freshness_days=14,
@@ -345,7 +374,7 @@ TABLES: tuple[Table, ...] = (
             C("rep_id", "string", "Rep key."),
             C("rep_name", "string", "Full name."),
             C("role", "string", "ae, sdr or manager.", enum=("ae", "sdr", "manager")),
-            C("hired_date", "date", "First day."),
+            C("hired_date", "date", "First day; may be empty or absent.", required=False, absent_ok=True),
             C("terminated_date", "date", "Last day; empty while employed.", required=False,
               not_before="hired_date"),
         ),
@@ -369,7 +398,8 @@ TABLES: tuple[Table, ...] = (
     Table(
         "crm_rep_team_history",
         "crm",
-        "Which team a rep belonged to when (valid_from inclusive, valid_to exclusive).",
+        "Which team a rep belonged to when (valid_from inclusive, valid_to exclusive); a rep's periods must "
+        "not overlap.",
         ("rep_id", "valid_from"),
         (
             C("rep_id", "string", "Rep.", references="crm_sales_reps.rep_id"),
@@ -380,6 +410,7 @@ TABLES: tuple[Table, ...] = (
         ),
         loaded_at_column="valid_from",
         loaded_at_days=365,
+        no_overlap=("rep_id", "valid_from", "valid_to"),
     ),
     Table(
         "billing_customers",

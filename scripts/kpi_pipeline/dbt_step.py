@@ -38,6 +38,7 @@ class ProgressPrinter:
         self.write = write
         self.total = 0
         self.done = 0
+        self.unit_tests = 0
         self.statuses: Counter = Counter()
         self.messages: dict[str, str] = {}
 
@@ -68,9 +69,14 @@ class ProgressPrinter:
             extra = f" {result.message}"
         if status in ("error", "fail", "warn", "runtime error", "partial success") and result.message:
             self.messages[info.unique_id] = str(result.message)
-        # unit tests are not in dbt's announced node count: grow the total when they run
-        self.total = max(self.total, self.done)
-        total = self.total
+        # dbt's announced node count leaves unit tests out: they get their own counter, so the total
+        # of the other nodes never changes during the run
+        if resource == "unit_test":
+            self.unit_tests += 1
+            self.done -= 1
+            self.write(f"[unit {self.unit_tests}] {label:<6} {what} ({result.execution_time:.2f}s)")
+            return
+        total = max(self.total, self.done)
         width = len(str(total))
         self.write(
             f"[{self.done:>{width}}/{total}] {label:<6} {what}{extra} ({result.execution_time:.2f}s)"

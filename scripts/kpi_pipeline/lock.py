@@ -2,8 +2,9 @@
 
 The lock file (O_CREAT | O_EXCL, so two runs can never both create it) holds
 the pid, host name and start time of the run. A lock is stale, and is cleared
-with a message, when its pid is no longer alive on this host or when it is
-older than `max_age`. The lock is released in `finally` and on SIGTERM.
+with a message, when its pid is no longer alive on this host, or, for a lock of
+another host (whose process cannot be checked), when it is older than
+`max_age`; a live process on this host keeps its lock however old it is. The lock is released in `finally` and on SIGTERM.
 """
 
 from __future__ import annotations
@@ -61,10 +62,14 @@ def stale_reason(info: LockInfo | None, max_age: dt.timedelta, now: dt.datetime)
     """Why a lock is stale, or None if its holder is presumably still running."""
     if info is None:
         return "the lock file is unreadable"
-    if info.hostname == socket.gethostname() and not pid_alive(info.pid):
-        return f"pid {info.pid} is no longer running"
+    if info.hostname == socket.gethostname():
+        # on this host the pid says it all: a live process holds its lock however long it runs (a slow
+        # night is not a stale lock), a dead one's lock is stale at once
+        if not pid_alive(info.pid):
+            return f"process {info.pid} is no longer running"
+        return None
     if now - info.started_at > max_age:
-        return f"it is older than {max_age}"
+        return f"it is older than {max_age} (held by another host, whose process cannot be checked from here)"
     return None
 
 

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from kpi_pipeline import artifacts, history, loader, quarantine, raw_schema, summary
@@ -22,7 +23,7 @@ from kpi_pipeline.contract import TABLES_BY_NAME
 from kpi_pipeline.dbt_step import DbtStepResult, dbt_args, run_dbt
 from kpi_pipeline.errors import EXIT_ERROR, EXIT_FAILURE, EXIT_OK, PipelineError
 from kpi_pipeline.lock import PipelineLock, lock_path
-from kpi_pipeline.settings import RunConfig
+from kpi_pipeline.settings import RunConfig, unknown_vars, validate_vars
 from kpi_pipeline.warehouse import Warehouse, resolve, row_count, table_exists
 
 Printer = Callable[[str], None]
@@ -100,6 +101,43 @@ def check_dbt(result: DbtStepResult, what: str) -> None:
         raise PipelineError(f"dbt {what} could not run: {' '.join(text[:3]) if text else type(result.exception).__name__}")
 
 
+def _write_summary(data: dict, output_dir: Path) -> Path | None:
+    """run_summary.json, or None (with a warning) when the output directory cannot be written: the
+    run's own error (a read-only --output-dir) must not be hidden behind a second one."""
+    try:
+        return summary.write_json(data, output_dir)
+    except OSError as exc:
+        err(f"kpi-pipeline: warning: run_summary.json not written to {output_dir}: {exc.strerror or exc}")
+        return None
+
+
+def preflight(state: RunState) -> None:
+    """What can be checked before anything is loaded or built (exit 2, with a run-history row): the
+    vars (each is pasted into SQL as a literal), that the output directory can be written, and the
+    data directory's files."""
+    config = state.config
+    problems = validate_vars(config.dbt_vars())
+    if problems:
+        raise PipelineError("bad --vars / --as-of, nothing was loaded: " + "; ".join(problems))
+    known = set((artifacts.read_yaml(config.project_dir / "dbt_project.yml") or {}).get("vars", {}))
+    for note in unknown_vars(config.vars, known):
+        out(f"WARN   {note}")
+        state.notes.append(note)
+    for folder in (config.output_dir, config.target_path, config.log_path):
+        probe = folder / f".kpi-pipeline-write-check-{os.getpid()}"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            probe.write_text("ok")
+            probe.unlink()
+        except OSError as exc:
+            raise PipelineError(f"cannot write to {folder}: {exc.strerror or exc} (check --output-dir, "
+                                "--target-path, --log-path and the disk)") from None
+    if config.data_dir is not None:
+        for note in loader.unknown_files(config.data_dir):
+            out(f"WARN   {note}")
+            state.notes.append(note)
+
+
 def load_step(state: RunState) -> None:
     """Fill the source schema: the demo seeds (only into a schema that holds nothing but the demo), or the
     files of --data-dir (bulk load, marked as the user's)."""
@@ -153,6 +191,23 @@ def build_step(state: RunState) -> None:
             extra.append("--full-refresh")
         result = run_dbt(dbt_args(config, "build", extra), out)
         check_dbt(result, "build")
+        changed = [m for m in result.messages.values() if "HISTORY_CHANGED" in m]
+        if changed and not config.full_refresh:
+            # raw rows before the refresh window were edited or deleted: the incremental models would
+            # stay stale, so the whole build runs again as a full refresh
+            first = changed[0].split("HISTORY_CHANGED: ", 1)[-1].splitlines()[0]
+            note = f"history changed, rebuilding in full (--full-refresh): {first[:300]}"
+            out(f"\nNOTE   {note}\n")
+            state.notes.append(note)
+            record["full_refresh_because"] = first[:300]
+            result = run_dbt(dbt_args(config, "build", [*extra, "--full-refresh"]), out)
+            check_dbt(result, "build")
+        full = [m for m in result.messages.values() if "No space left on device" in m or "disk is full" in m.lower()]
+        if full:
+            raise PipelineError(
+                f"No space left on device during the build: {full[0].splitlines()[0][:200]} (warehouse "
+                f"{state.warehouse.description if state.warehouse else '?'}; dbt log in {config.log_path})"
+            )
         manifest = artifacts.read_json(config.target_path / "manifest.json")
         run_results = artifacts.read_json(config.target_path / "run_results.json")
         state.results = artifacts.node_results(run_results, manifest)
@@ -276,6 +331,9 @@ def quality_step(state: RunState) -> None:
             config.output_dir / "data_docs", out,
         )
         failures = report.failures()
+        for warning in report.warnings:
+            out(f"WARN   {warning}")
+            state.notes.append(warning)
         state.quality = {
             "passed": report.passed,
             "failed": report.failed,
@@ -421,6 +479,7 @@ def run(config: RunConfig) -> int:
         with warehouse.connect():  # unreachable warehouse: PipelineError, exit 2, no history
             pass
         try:
+            preflight(state)
             load_step(state)
             if not state.failed:
                 build_step(state)
@@ -435,6 +494,10 @@ def run(config: RunConfig) -> int:
         except SystemExit:
             state.error = "terminated (SIGTERM)"
             raise
+        except Exception as exc:  # a bug: recorded as an error (exit 2) in the summary and the run history
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            state.error = f"internal error: {type(exc).__name__}: {first}"
+            raise
         finally:
             finished_at = dt.datetime.now(dt.timezone.utc)
             with state.step("summary"):
@@ -443,15 +506,17 @@ def run(config: RunConfig) -> int:
                 except PipelineError as exc:
                     state.notes.append(f"row counts unavailable: {exc}")
                 data = build_summary(state, finished_at)
-                path = summary.write_json(data, config.output_dir)
-                data["summary_path"] = str(path)
+                summary_written = _write_summary(data, config.output_dir)
+                if summary_written:
+                    data["summary_path"] = str(summary_written)
                 try:
                     record_history(state, data, finished_at)
                 except PipelineError as exc:
                     state.notes.append(f"run history not written: {exc}")
                     err(f"kpi-pipeline: warning: run history not written: {exc}")
                 data["steps"] = state.steps
-                summary.write_json(data, config.output_dir)
+                if summary_written:
+                    _write_summary(data, config.output_dir)
             out(summary.render(data))
             for failure in state.failures:
                 err(f"kpi-pipeline: FAILED {failure['text']}")

@@ -8,6 +8,8 @@ asset; PostgreSQL tables through GX's SQL datasource (`add_postgres`).
 
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 import logging
 import os
@@ -60,6 +62,7 @@ class QualityReport:
     skipped: list[str] = field(default_factory=list)
     docs_index: Path | None = None
     as_of_month: dt.date | None = None
+    warnings: list[str] = field(default_factory=list)  # e.g. a mart empty because its inputs are
 
     @property
     def passed(self) -> int:
@@ -212,6 +215,13 @@ def reconcile_frame(conn: Any, spec: ReconcileSpec, expected_relation: str) -> A
     return pd.DataFrame(rows, columns=["group_value", "actual", "expected", "difference"])
 
 
+def _reconcile_expected_total(conn: Any, spec: ReconcileSpec, expected_relation: str) -> float:
+    """The total a reconciliation compares the mart with (0 when there is nothing)."""
+    expected_where = f" where {spec.expected_where}" if spec.expected_where else ""
+    total = _scalar(conn, f"select sum({quote_ident(spec.expected_sum)}) from {expected_relation}{expected_where}")
+    return float(total or 0)
+
+
 class Validator:
     """Runs one checkpoint per validated table in one ephemeral GX context."""
 
@@ -312,6 +322,29 @@ def _iso(value: Any) -> str | None:
     return str(value)
 
 
+EMPTY_CHECK = "table is not empty"
+
+
+def _empty_inputs_are_a_warning(conn: Any, mart: Mart, outcomes: list[Outcome], report: QualityReport) -> list[Outcome]:
+    """An empty mart whose inputs are empty (a data set without billing data, or without ad data) is a
+    warning in the summary, not a failure: the mart is right to be empty. An empty mart of non-empty
+    inputs still fails."""
+    failed = [o for o in outcomes if o.check == EMPTY_CHECK and not o.success]
+    if not failed:
+        return outcomes
+    empty = []
+    for schema, alias in mart.parents:
+        try:
+            if not _scalar(conn, f"select count(*) from {relation(schema, alias)}"):
+                empty.append(f"{schema}.{alias}")
+        except Exception:  # a parent not built (a partial run): not evidence of empty input
+            continue
+    if not empty:
+        return outcomes
+    report.warnings.append(f"{mart.schema}.{mart.alias} is empty, as its input {', '.join(empty)} is")
+    return [dataclasses.replace(o, success=True) if o in failed else o for o in outcomes]
+
+
 def run_quality(
     warehouse: Warehouse,
     marts: list[Mart],
@@ -364,6 +397,7 @@ def run_quality(
                     months_suite(mart, first_month, report.as_of_month),
                     _months_frame(conn, mart),
                 )
+            outcomes = _empty_inputs_are_a_warning(conn, mart, outcomes, report)
             report.outcomes += outcomes
             report.validated.append(mart.name)
             failed = sum(not o.success for o in outcomes)
@@ -380,6 +414,14 @@ def run_quality(
             frame = reconcile_frame(conn, spec, relation(expected.schema, expected.alias))
             suite = reconciliation_suite(f"reconcile.{spec.mart.name}.{spec.name}", spec.tolerance)
             outcomes = validator.validate_frame(f"reconcile__{spec.mart.name}__{spec.name}", suite, frame)
+            if frame.empty and not _reconcile_expected_total(conn, spec, relation(expected.schema, expected.alias)):
+                # nothing on either side (a data set without CRM deals): the mart is right to be empty, and
+                # its own empty-mart check already says whether that is a warning or a failure; an empty
+                # mart with something to reconcile against still fails
+                report.warnings.append(f"reconcile {spec.mart.name}: {spec.name}: nothing to reconcile, "
+                                       f"{spec.mart.schema}.{spec.mart.alias} is empty")
+                outcomes = [dataclasses.replace(o, success=True) if o.check == "there is something to reconcile"
+                            else o for o in outcomes]
             for o in outcomes:
                 if not o.success and o.column == "difference":
                     bad = frame[frame["difference"].abs() > spec.tolerance].head(5)

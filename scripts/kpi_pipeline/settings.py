@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,10 @@ class RunConfig:
         value = self.vars.get("as_of_date")
         if value in (None, ""):
             return None
-        return parse_date(str(value), "as_of_date")
+        try:
+            return parse_date(str(value), "as_of_date")
+        except PipelineError:  # refused by the preflight (validate_vars), with the run's other problems
+            return None
 
 
 def default_report_path(output_dir: Path) -> Path:
@@ -84,3 +88,104 @@ def vars_json(values: dict[str, Any]) -> str:
 
 def default_target() -> str:
     return os.environ.get("KPI_TARGET", "duckdb")
+
+
+# --------------------------------------------------------------------------- vars
+# Every var the project reads (dbt_project.yml, macros/config/vars.sql), with its rule. A value is pasted
+# into SQL as a literal, so a bad one is refused before anything is loaded or built.
+ATTRIBUTION_MODELS = ("first_touch", "last_touch", "linear", "time_decay", "position_based", "w_shaped")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+
+
+def _date_rule(value: Any) -> str | None:
+    try:
+        dt.date.fromisoformat(str(value))
+    except ValueError:
+        return "a date YYYY-MM-DD"
+    return None
+
+
+def _number_rule(low: float | None = None, high: float | None = None, integer: bool = False,
+                 low_inclusive: bool = True):
+    def rule(value: Any) -> str | None:
+        what = "a whole number" if integer else "a number"
+        bounds = []
+        if low is not None:
+            bounds.append(f"{'>=' if low_inclusive else '>'} {low:g}")
+        if high is not None:
+            bounds.append(f"<= {high:g}")
+        expected = what + (" " + " and ".join(bounds) if bounds else "")
+        if isinstance(value, bool):
+            return expected
+        try:
+            number = float(str(value))
+        except ValueError:
+            return expected
+        if integer and number != int(number):
+            return expected
+        if low is not None and (number < low or (number == low and not low_inclusive)):
+            return expected
+        if high is not None and number > high:
+            return expected
+        return None
+    return rule
+
+
+def _currency_rule(value: Any) -> str | None:
+    return None if re.fullmatch(r"[A-Za-z]{3}", str(value)) else "a three-letter ISO 4217 currency code"
+
+
+def _identifier_rule(value: Any) -> str | None:
+    return None if _IDENTIFIER.fullmatch(str(value)) else "a plain SQL identifier (letters, digits, _)"
+
+
+def _bool_rule(value: Any) -> str | None:
+    return None if value in (True, False, "true", "false", "True", "False") else "true or false"
+
+
+def _one_of(*choices: str):
+    def rule(value: Any) -> str | None:
+        return None if str(value) in choices else "one of " + ", ".join(choices)
+    return rule
+
+
+VAR_RULES = {
+    "as_of_date": _date_rule,
+    "reporting_currency": _currency_rule,
+    "fx_pivot_currency": _currency_rule,
+    "fiscal_year_start_month": _number_rule(1, 12, integer=True),
+    "attribution_lookback_days": _number_rule(1, None, integer=True),
+    "attribution_half_life_days": _number_rule(0, None, low_inclusive=False),
+    "attribution_default_model": _one_of(*ATTRIBUTION_MODELS),
+    "incremental_lookback_days": _number_rule(0, None, integer=True),
+    "quarantine_threshold": _number_rule(0, 1),
+    "max_plausible_amount": _number_rule(0, None, low_inclusive=False),
+    "plausible_date_min": _date_rule,
+    "plausible_date_max": _date_rule,
+    "raw_schema": _identifier_rule,
+    "raw_database": _identifier_rule,
+    "load_demo_data": _bool_rule,
+}
+
+
+def validate_vars(values: dict[str, Any]) -> list[str]:
+    """Problems with the dbt vars (one line each, naming the var and the value); warnings go to
+    `unknown_vars`. None is a var's 'use the default' everywhere but in the rules above."""
+    problems = []
+    for name, value in values.items():
+        rule = VAR_RULES.get(name)
+        if rule is None or value is None:
+            continue
+        expected = rule(value)
+        if expected:
+            shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+            problems.append(f"var {name} must be {expected}, got {shown}")
+    low, high = values.get("plausible_date_min"), values.get("plausible_date_max")
+    if low and high and not problems and str(low) >= str(high):
+        problems.append(f"var plausible_date_min ({low}) must be before plausible_date_max ({high})")
+    return problems
+
+
+def unknown_vars(values: dict[str, Any], known: set[str]) -> list[str]:
+    return [f"var {name} is not a var of this project (dbt ignores it); is it misspelt?"
+            for name in sorted(values) if name not in known and name not in VAR_RULES]

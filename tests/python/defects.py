@@ -242,6 +242,163 @@ def plant_row_defects(data_dir: Path) -> dict[str, Expected]:
     teams.save()
 
     expected["_tz_offsets"] = Expected("_tz_offsets", "crm_leads", "", "created_at", [], notes=offsets)
+    expected.update(plant_export_defects(data_dir))
+    return expected
+
+
+# the defects of real exports (issue "Real exports"), quarantined (in EXPORT_DEFECT_KINDS) or not
+EXPORT_DEFECT_KINDS = (
+    "time_zone_unknown_name",
+    "time_zone_ambiguous_abbreviation",
+    "timestamp_infinity",
+    "timestamp_epoch_word",
+    "date_1970_placeholder",
+    "date_9999_placeholder",
+    "control_character_shown_escaped",
+    "overlapping_team_periods",
+    "status_before_lead_created",
+    "amount_without_currency",
+    "deal_without_any_date",
+)
+
+
+def plant_export_defects(data_dir: Path) -> dict[str, Expected]:
+    """The row-level defects real exports carry, in rows without children (touches, spend rows, status
+    changes, rep-team periods, new deals), so nothing cascades; plus values that must parse, not
+    quarantine (time zone names and abbreviations, invisible characters, a close time, an empty
+    segment, a won and a lost stage change at one time), and columns the file lacks or names in
+    another case."""
+    from zoneinfo import ZoneInfo
+
+    expected: dict[str, Expected] = {}
+
+    def expect(kind: str, table: str, rule: str, column: str, keys: list[str], message: str = "") -> None:
+        expected[kind] = Expected(kind, table, rule, column, keys, message)
+
+    # --- touchpoints: time zones, placeholder words, invisible characters
+    touches = Table(data_dir, "mkt_touchpoints")
+    pool = [r for r in touches.rows[2000:] if r["touched_at"].endswith("Z") and r["ad_id"] == ""]
+    converted: dict[str, str] = {}
+    ny, tz_row, pst_row = pool[0], pool[1], pool[2]
+    utc = _parse_z(ny["touched_at"]).replace(tzinfo=dt.timezone.utc)
+    ny["touched_at"] = utc.astimezone(ZoneInfo("America/New_York")).strftime("%Y-%m-%d %H:%M:%S") + " America/New_York"
+    converted[ny["touchpoint_id"]] = _iso(utc.replace(tzinfo=None))
+    utc = _parse_z(tz_row["touched_at"]).replace(tzinfo=dt.timezone.utc)
+    tz_row["touched_at"] = utc.astimezone(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%dT%H:%M:%S") + " Europe/Berlin"
+    converted[tz_row["touchpoint_id"]] = _iso(utc.replace(tzinfo=None))
+    utc = _parse_z(pst_row["touched_at"])
+    pst_row["touched_at"] = (utc - dt.timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S") + " PST"  # fixed -08:00
+    converted[pst_row["touchpoint_id"]] = _iso(utc)
+    expected["_time_zone_names"] = Expected("_time_zone_names", "mkt_touchpoints", "", "touched_at", [],
+                                            notes=converted)
+    for kind, row, value, message in (
+        ("time_zone_unknown_name", pool[3], pool[3]["touched_at"][:19].replace("T", " ") + " Mars/Olympus",
+         "is not an ISO 8601 timestamp"),
+        ("time_zone_ambiguous_abbreviation", pool[4], pool[4]["touched_at"][:19] + " IST",
+         "is not an ISO 8601 timestamp"),
+        ("timestamp_infinity", pool[5], "infinity", "'infinity' is not an ISO 8601 timestamp"),
+        ("timestamp_epoch_word", pool[6], "epoch", "'epoch' is not an ISO 8601 timestamp"),
+    ):
+        row["touched_at"] = value
+        expect(kind, "mkt_touchpoints", "unparseable_value", "touched_at", [f"touchpoint_id={row['touchpoint_id']}"],
+               message)
+    tab = pool[7]
+    tab["touch_type"] = tab["touch_type"] + "\t"
+    expect("control_character_shown_escaped", "mkt_touchpoints", "value_not_accepted", "touch_type",
+           [f"touchpoint_id={tab['touchpoint_id']}"], "<U+0009>")
+    invisible = pool[8]
+    invisible["lead_id"] = invisible["lead_id"] + "\u200b"  # a zero-width space: the same lead
+    expected["_invisible_key"] = Expected("_invisible_key", "mkt_touchpoints", "", "lead_id", [],
+                                          notes={"touchpoint_id": invisible["touchpoint_id"]})
+    touches.save()
+
+    # --- spend: a 1970 placeholder date
+    spend = Table(data_dir, "ads_spend_daily")
+    row = spend.rows[500]
+    row["spend_date"] = "1970-01-01"
+    expect("date_1970_placeholder", "ads_spend_daily", "implausible_date", "spend_date",
+           [f"spend_id={row['spend_id']}"], "outside the plausible dates 2000-01-01 to 2099-12-31")
+    spend.save()
+
+    # --- lead status changes: a 9999 placeholder, a change before its lead was created
+    leads = {r["lead_id"]: r for r in Table(data_dir, "crm_leads").rows}
+    statuses = Table(data_dir, "crm_lead_status_history")
+    row = statuses.rows[1000]
+    row["changed_at"] = "9999-12-31T00:00:00Z"
+    expect("date_9999_placeholder", "crm_lead_status_history", "implausible_date", "changed_at",
+           [f"status_event_id={row['status_event_id']}"], "outside the plausible dates")
+    early = next(r for r in statuses.rows[1100:] if r["status"] == "mql" and r["lead_id"] in leads
+                 and leads[r["lead_id"]]["created_at"].endswith("Z"))
+    early["changed_at"] = _iso(_parse_z(leads[early["lead_id"]]["created_at"]) - dt.timedelta(days=1))
+    expect("status_before_lead_created", "crm_lead_status_history", "before_reference", "changed_at",
+           [f"status_event_id={early['status_event_id']}"], "is before the created_at of crm_leads")
+    statuses.save()
+
+    # --- rep-team history: a second period of a rep that starts inside the first one
+    periods = Table(data_dir, "crm_rep_team_history")
+    first = periods.rows[0]
+    start = dt.date.fromisoformat(first["valid_from"]) + dt.timedelta(days=10)
+    periods.rows.append({"rep_id": first["rep_id"], "team_id": first["team_id"], "valid_from": start.isoformat(),
+                         "valid_to": ""})
+    expect("overlapping_team_periods", "crm_rep_team_history", "overlapping_period", "valid_from",
+           [f"rep_id={first['rep_id']}, valid_from={start.isoformat()}"], "the periods overlap")
+    periods.save()
+
+    # --- new deals without children (no stage history, no customer), on existing leads and reps
+    deals = Table(data_dir, "crm_opportunities")
+    stages = Table(data_dir, "crm_opportunity_stage_history")
+    template = next(o for o in deals.rows if o["stage"] == "closed_won" and o["currency"] == "USD")
+    created = "2026-03-01T09:00:00Z"
+    new = []
+    new.append(dict(template, opportunity_id="OPP-DEFECT-NOCUR", created_at=created, currency="", stage="proposal",
+                    close_date=""))
+    expect("amount_without_currency", "crm_opportunities", "missing_value", "currency",
+           ["opportunity_id=OPP-DEFECT-NOCUR"], "currency is empty, but amount has a value")
+    new.append(dict(template, opportunity_id="OPP-DEFECT-NODATE", created_at="", close_date="", stage="discovery"))
+    expect("deal_without_any_date", "crm_opportunities", "missing_value", "created_at",
+           ["opportunity_id=OPP-DEFECT-NODATE"], "created_at is empty, and so is close_date")
+    # not defects: a close with its time (no stage history: the deal closes on it), a won and a lost stage
+    # change at one time (the deal's own stage, won, breaks the tie), no created time but a stage history
+    new.append(dict(template, opportunity_id="OPP-DEFECT-CLOSETIME", created_at=created, stage="closed_won",
+                    close_date="2026-03-10T18:04:00Z"))
+    new.append(dict(template, opportunity_id="OPP-DEFECT-TIE", created_at=created, stage="closed_won",
+                    close_date="2026-03-12"))
+    stages.rows.append({"stage_event_id": "OSE-DEFECT-TIE-1", "opportunity_id": "OPP-DEFECT-TIE",
+                        "stage": "closed_won", "changed_at": "2026-03-12T15:00:00Z",
+                        "owner_rep_id": template["owner_rep_id"]})
+    stages.rows.append({"stage_event_id": "OSE-DEFECT-TIE-2", "opportunity_id": "OPP-DEFECT-TIE",
+                        "stage": "closed_lost", "changed_at": "2026-03-12T15:00:00Z",
+                        "owner_rep_id": template["owner_rep_id"]})
+    new.append(dict(template, opportunity_id="OPP-DEFECT-NOCREATED", created_at="", stage="closed_won",
+                    close_date="2026-04-20"))
+    stages.rows.append({"stage_event_id": "OSE-DEFECT-NOCREATED-1", "opportunity_id": "OPP-DEFECT-NOCREATED",
+                        "stage": "prospecting", "changed_at": "2026-04-02T11:30:00Z",
+                        "owner_rep_id": template["owner_rep_id"]})
+    stages.rows.append({"stage_event_id": "OSE-DEFECT-NOCREATED-2", "opportunity_id": "OPP-DEFECT-NOCREATED",
+                        "stage": "closed_won", "changed_at": "2026-04-20T10:00:00Z",
+                        "owner_rep_id": template["owner_rep_id"]})
+    deals.rows += new
+    deals.save()
+    stages.save()
+
+    # --- leads: an empty segment (unknown), a no-break space after one (smb), the header `Country`, no
+    #     industry column at all; ads: no ad_format column
+    leads_table = Table(data_dir, "crm_leads")
+    unknown, nbsp = leads_table.rows[1500], leads_table.rows[1501]
+    unknown["segment"] = ""
+    nbsp["segment"] = nbsp["segment"] + "\u00a0"
+    expected["_segments"] = Expected("_segments", "crm_leads", "", "segment", [], notes={
+        unknown["lead_id"]: "unknown", nbsp["lead_id"]: nbsp["segment"].strip("\u00a0").lower()})
+    leads_table.header = ["Country" if h == "country" else h for h in leads_table.header if h != "industry"]
+    for row in leads_table.rows:
+        row["Country"] = row.pop("country")
+        row.pop("industry", None)
+    leads_table.save()
+    ads = Table(data_dir, "ads_ads")
+    ads.header.remove("ad_format")
+    for row in ads.rows:
+        row.pop("ad_format")
+    ads.save()
     return expected
 
 
@@ -253,9 +410,59 @@ def _empty_file(data: Path) -> None:
 
 def _missing_column(data: Path) -> None:
     table = Table(data, "crm_leads")
-    table.header.remove("segment")
+    table.header.remove("created_at")
     for row in table.rows:
-        del row["segment"]
+        del row["created_at"]
+    table.save()
+
+
+def _ambiguous_case_header(data: Path) -> None:
+    """`Amount` (in thousands, from another system) before `amount`: which one is the contract's?"""
+    table = Table(data, "crm_opportunities")
+    index = table.header.index("amount")
+    table.header.insert(index, "Amount")
+    for row in table.rows:
+        row["Amount"] = f"{float(row['amount']) / 1000:.3f}" if row["amount"] else ""
+    table.save()
+
+
+def _ambiguous_spacing_header(data: Path) -> None:
+    table = Table(data, "crm_leads")
+    table.header.append("Lead ID")
+    for row in table.rows:
+        row["Lead ID"] = row["lead_id"]
+    table.save()
+
+
+def _nul_byte(data: Path) -> None:
+    path = data / "crm_sales_reps.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[3] = lines[3].replace(",", ",\x00", 1)  # line 4
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _field_too_large(data: Path) -> None:
+    path = data / "crm_sales_teams.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[2] = lines[2].replace(",", ',"' + "x" * (17 * 1024 * 1024) + '",', 1)  # line 3, one field of 17 MiB
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _unclosed_quote(data: Path) -> None:
+    path = data / "finance_costs.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[7] = lines[7].replace(",", ',"never closed', 1)  # line 8
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _partial_source_system(data: Path) -> None:
+    (data / "billing_customers.csv").unlink()  # billing_subscription_events.csv is still there
+
+
+def _required_column_empty(data: Path) -> None:
+    table = Table(data, "crm_lead_status_history")
+    for row in table.rows:
+        row["changed_at"] = ""
     table.save()
 
 
@@ -288,7 +495,16 @@ def _semicolons(data: Path) -> None:
 
 FILE_DEFECTS: dict[str, tuple[Callable[[Path], None], list[str]]] = {
     "empty_file": (_empty_file, ["crm_leads.csv is empty", "no header line"]),
-    "missing_column": (_missing_column, ["crm_leads.csv lacks column(s) segment"]),
+    "missing_column": (_missing_column, ["crm_leads.csv lacks column(s) created_at"]),
+    "ambiguous_case_header": (_ambiguous_case_header, [
+        "crm_opportunities.csv has columns 'Amount' and 'amount'", "differ only in case or spacing"]),
+    "ambiguous_spacing_header": (_ambiguous_spacing_header, [
+        "crm_leads.csv has columns 'lead_id' and 'Lead ID'", "keep one"]),
+    "nul_byte": (_nul_byte, ["crm_sales_reps.csv holds 1 NUL byte(s) (\\x00)", "line 4"]),
+    "field_too_large": (_field_too_large, ["crm_sales_teams.csv", "line 3: a field is longer than 16 MiB"]),
+    "unclosed_quote": (_unclosed_quote, ["finance_costs.csv", "line 8: a quoted field starts on this line and is never closed"]),
+    "required_column_empty": (_required_column_empty, [
+        "crm_lead_status_history.csv column changed_at is required but empty on every line"]),
     "non_utf8_bytes": (_non_utf8, ["crm_leads.csv is not UTF-8", "byte 0xe9", "(line 5)"]),
     "unparseable_whole_column": (
         _unparseable_column,

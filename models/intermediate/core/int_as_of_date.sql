@@ -16,8 +16,9 @@ activity_dates as (
 final as (
 
     -- always exactly one row
-    {%- if var('as_of_date') is not none %}
-        select cast('{{ var("as_of_date") }}' as date) as as_of_date
+    {%- set as_of = checked_date_var('as_of_date') %}
+    {%- if as_of is not none %}
+        select cast('{{ as_of }}' as date) as as_of_date
     {%- else %}
         select latest_activity_date as as_of_date
         from activity_dates

@@ -1,4 +1,4 @@
-{%- set pivot_currency = "'" ~ (var('fx_pivot_currency', 'USD') | upper) ~ "'" -%}
+{%- set pivot_currency = fx_pivot_currency() -%}
 
 with
 

@@ -28,21 +28,28 @@ rep_team_history as (
 
 ),
 
+-- the latest stage entered; two events at the same time (a won and a lost one at the final close) are
+-- told apart by the opportunity's own current stage, then by stage_event_id (docs: the tie rule)
 stage_events_ranked as (
 
     select
-        stage_event_id,
-        opportunity_id,
-        stage,
-        changed_at,
-        changed_date,
-        owner_rep_id,
-        is_closing_stage,
+        stage_events.stage_event_id,
+        stage_events.opportunity_id,
+        stage_events.stage,
+        stage_events.changed_at,
+        stage_events.changed_date,
+        stage_events.owner_rep_id,
+        stage_events.is_closing_stage,
         row_number() over (
-            partition by opportunity_id
-            order by changed_at desc, stage_event_id desc
+            partition by stage_events.opportunity_id
+            order by
+                stage_events.changed_at desc,
+                case when stage_events.stage = opportunities.stage then 0 else 1 end,
+                stage_events.stage_event_id desc
         ) as recency_rank
     from stage_events
+    left join opportunities
+        on stage_events.opportunity_id = opportunities.opportunity_id
 
 ),
 
@@ -51,7 +58,8 @@ stage_summary as (
     select
         opportunity_id,
         sum(case when is_closing_stage then 1 else 0 end) as close_count,
-        min(case when is_closing_stage then changed_at end) as first_closed_at
+        min(case when is_closing_stage then changed_at end) as first_closed_at,
+        min(changed_at) as first_changed_at
     from stage_events
     group by opportunity_id
 
@@ -93,7 +101,7 @@ snapshot_stages as (
             when opportunities.stage not in ('closed_won', 'closed_lost') then opportunities.stage
             when opportunities.close_date <= {{ as_of_date() }} then opportunities.stage
         end as stage,
-        cast(opportunities.close_date as {{ dbt.type_timestamp() }}) as changed_at,
+        opportunities.close_at as changed_at,
         opportunities.close_date as changed_date,
         opportunities.owner_rep_id,
         coalesce(
@@ -135,14 +143,30 @@ final_stage as (
 
 ),
 
+-- an export without a created time: the first stage change, else the close (already in created_at)
+created as (
+
+    select
+        opportunities.opportunity_id,
+        case
+            when opportunities.is_created_at_missing and stage_summary.first_changed_at < opportunities.created_at
+                then stage_summary.first_changed_at
+            else opportunities.created_at
+        end as created_at
+    from opportunities
+    left join stage_summary
+        on opportunities.opportunity_id = stage_summary.opportunity_id
+
+),
+
 enriched as (
 
     select
         opportunities.opportunity_id,
         opportunities.lead_id,
         opportunities.opportunity_name,
-        opportunities.created_at,
-        opportunities.created_date,
+        created.created_at,
+        cast(created.created_at as date) as created_date,
         coalesce(final_stage.stage, 'prospecting') as stage_as_of,
         case final_stage.stage
             when 'closed_won' then 'won'
@@ -161,6 +185,8 @@ enriched as (
         cast(opportunities.amount as numeric(18, 4)) as amount,
         opportunities.currency
     from opportunities
+    inner join created
+        on opportunities.opportunity_id = created.opportunity_id
     left join final_stage
         on opportunities.opportunity_id = final_stage.opportunity_id
     left join stage_summary

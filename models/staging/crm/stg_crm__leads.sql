@@ -15,9 +15,10 @@ renamed as (
         {{ clean_string('lead_id') }} as lead_id,
 
         -- strings
-        {{ clean_string('company_name') }} as company_name,
-        {{ clean_code('country') }} as country,
-        {{ clean_enum('segment') }} as segment,
+        -- optional in real exports: typed__ holds the contract's default ('unknown') when empty or absent
+        typed__company_name as company_name,
+        typed__country as country,
+        typed__segment as segment,
         {{ clean_string('industry') }} as industry,
         {{ clean_enum('utm_source') }} as utm_source,
         {{ clean_enum('utm_medium') }} as utm_medium,

@@ -26,11 +26,18 @@ renamed as (
         typed__amount as amount,
 
         -- dates
-        typed__close_date as close_date,
+        cast(typed__close_date as date) as close_date,
 
         -- timestamps
+        -- the close with its time when the export has one (a date alone: its midnight)
+        typed__close_date as close_at,
+        -- an export without a created time: the close time stands in (int_opportunities_enriched
+        -- takes the first stage change instead when there is one)
         typed__created_at as created_at,
-        cast(typed__created_at as date) as created_date
+        cast(typed__created_at as date) as created_date,
+
+        -- booleans
+        {{ clean_string('created_at') }} is null as is_created_at_missing
 
     from source
 

@@ -1,0 +1,322 @@
+"""Real exports: a first run is green, every documented option works, and no input gives a wrong number
+with exit 0 (the classes of the issue "Real exports"; the row- and file-level defects are in
+test_bad_input.py through defects.py).
+
+- every documented var set to a non-default value builds the demo (exit 0), and every unit test pins the
+  vars it depends on;
+- a var that would reach SQL unchecked is refused before anything is loaded, with a run-history row;
+- a data set with only CRM data, or only ad data, exits 0 and says which marts are empty;
+- raw rows edited or deleted before the refresh window are noticed: `kpi-pipeline run` rebuilds in full
+  (the marts equal a fresh build) and a plain `dbt build` stops naming the table and --full-refresh;
+- environment faults: a read-only output directory, no free space, disk full during the build, a lock
+  whose process is alive;
+- the install: every pinned package has a hash, setup.sh installs with --require-hashes and stops on a
+  pip failure.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import DEMO_SEED_ARGS, PROJECT_DIR, run_dbt
+
+sys.path.insert(0, str(PROJECT_DIR / "scripts"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fingerprint_tables import compare, fingerprints  # noqa: E402
+from kpi_pipeline import loader  # noqa: E402
+from kpi_pipeline.contract import TABLES  # noqa: E402
+from kpi_pipeline.demo_files import copy_demo_data  # noqa: E402
+from kpi_pipeline.errors import PipelineError  # noqa: E402
+from kpi_pipeline.settings import VAR_RULES, validate_vars  # noqa: E402
+from test_pipeline_cli import lock_file, run_pipeline  # noqa: E402
+
+# every documented var (README "Configuration", dbt_project.yml) at a value other than its default
+NON_DEFAULT_VARS = {
+    "as_of_date": "2025-02-15",  # inside the demo data, before its later unit-test fixtures
+    "reporting_currency": "EUR",
+    "fiscal_year_start_month": 4,
+    "attribution_lookback_days": 30,
+    "attribution_half_life_days": 3,
+    "attribution_default_model": "linear",
+    "quarantine_threshold": 0.05,
+    "max_plausible_amount": 100000000000,  # the docs' advice for VND / IDR
+    "incremental_lookback_days": 7,
+    "plausible_date_min": "1990-01-01",
+    "plausible_date_max": "2050-12-31",
+}
+
+
+# ---------------------------------------------------------------- vars
+
+
+@pytest.mark.parametrize("name", sorted(NON_DEFAULT_VARS))
+def test_unit_tests_pass_with_each_documented_var(name: str, demo_warehouse: Path, tmp_path: Path) -> None:
+    """The unit tests alone (they are what broke: fixtures assuming USD, an as-of date, an amount bound),
+    each var on its own; every unit test pins the vars it depends on."""
+    db = tmp_path / "w.duckdb"
+    db.write_bytes(demo_warehouse.read_bytes())  # the unit tests' inputs need the built relations
+    value = NON_DEFAULT_VARS[name]
+    result = run_dbt(["test", "--select", "test_type:unit", "--vars", json.dumps({name: value})], db, tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_the_demo_builds_with_every_documented_var_changed(tmp_path: Path) -> None:
+    """One full build of the demo (models, data tests, unit tests) with all documented vars at once at
+    a value other than the default: exit 0."""
+    db = tmp_path / "w.duckdb"
+    assert run_dbt(["seed", "--quiet", *DEMO_SEED_ARGS], db, tmp_path).returncode == 0
+    result = run_dbt(["build", "--quiet", "--vars", json.dumps(NON_DEFAULT_VARS)], db, tmp_path)
+    assert result.returncode == 0, result.stdout[-4000:]
+    with duckdb.connect(str(db), read_only=True) as conn:
+        assert conn.execute("select as_of_date from intermediate.int_as_of_date").fetchone()[0] == dt.date(2025, 2, 15)
+        assert conn.execute("select count(*) from marts.kpi_revenue").fetchone()[0] > 0
+
+
+def test_every_documented_var_has_a_rule() -> None:
+    assert set(NON_DEFAULT_VARS) <= set(VAR_RULES)
+    assert validate_vars(NON_DEFAULT_VARS) == []
+
+
+@pytest.mark.parametrize("name, value, expected", [
+    ("reporting_currency", "USD'); drop table marts.kpi_revenue; --", "a three-letter ISO 4217 currency code"),
+    ("as_of_date", "2026-13-40", "a date YYYY-MM-DD"),
+    ("as_of_date", "yesterday", "a date YYYY-MM-DD"),
+    ("quarantine_threshold", "0.01 or 1=1", "a number >= 0 and <= 1"),
+    ("fiscal_year_start_month", 13, "a whole number >= 1 and <= 12"),
+    ("raw_schema", 'raw"; drop schema marts cascade; --', "a plain SQL identifier"),
+])
+def test_a_bad_var_is_refused_before_anything_is_loaded(tmp_path: Path, name: str, value: object, expected: str) -> None:
+    run = run_pipeline(tmp_path, "--vars", json.dumps({name: value}), "--skip-report")
+    assert run.code == 2, run.stdout[-2000:] + run.stderr[-2000:]
+    assert f"var {name} must be {expected}" in run.stderr, run.stderr
+    assert "nothing was loaded" in run.stderr and "Traceback" not in run.stderr
+    summary = run.summary
+    assert summary["status"] == "error" and summary["exit_code"] == 2
+    assert [s["name"] for s in summary["steps"]] == ["summary"]
+    with duckdb.connect(str(run.db), read_only=True) as conn:
+        assert conn.execute("select status, exit_code from ops.pipeline_runs").fetchall() == [("error", 2)]
+        assert conn.execute(
+            "select count(*) from information_schema.tables where table_schema in ('raw', 'marts')"
+        ).fetchone()[0] == 0
+
+
+def test_dbt_refuses_a_bad_var_without_running_sql(tmp_path: Path) -> None:
+    """By hand, without kpi-pipeline: the macros check the var before it is pasted into SQL."""
+    db = tmp_path / "w.duckdb"
+    result = run_dbt(["compile", "--select", "int_fx_rates_daily", "--vars",
+                      json.dumps({"reporting_currency": "USD'); drop table x; --"})], db, tmp_path)
+    assert result.returncode != 0
+    assert "var reporting_currency must be a three-letter ISO 4217 currency code" in result.stdout
+    compiled = list((tmp_path / "target").rglob("int_fx_rates_daily.sql"))
+    assert all("drop table" not in path.read_text() for path in compiled)
+
+
+# ---------------------------------------------------------------- data sets with some systems only
+
+
+def _only(tmp_path: Path, sources: set[str]) -> Path:
+    data = copy_demo_data(tmp_path / "data")
+    for table in TABLES:
+        if table.source not in sources and table.source != "reference":
+            (data / f"{table.name}.csv").unlink()
+    return data
+
+
+# the CRM's deals are in several currencies, so the CRM goes with finance (its FX rates): without them
+# those deals are quarantined as no_fx_rate, above the threshold (a failure, not a wrong revenue)
+@pytest.mark.parametrize("sources, built", [
+    ({"crm", "finance"}, "marts.kpi_win_rate"),
+    ({"ads", "finance"}, "marts.kpi_cost_per_lead"),
+], ids=["crm_and_fx", "ads_and_fx"])
+def test_a_data_set_with_some_systems_only_builds_what_it_can(tmp_path: Path, sources: set[str], built: str) -> None:
+    data = _only(tmp_path, sources)
+    run = run_pipeline(tmp_path, "--data-dir", str(data), "--skip-report")
+    assert run.code == 0, run.stdout[-4000:] + run.stderr[-3000:]
+    missing = sorted({t.source for t in TABLES} - sources - {"reference"})
+    for source in missing:
+        assert f"has no {source} export" in run.stdout
+    summary = run.summary
+    assert summary["expectations"]["failed"] == 0
+    assert any("is empty, as its input" in note for note in summary["notes"]), summary["notes"]
+    assert summary["row_counts"][built] > 0
+
+
+# ---------------------------------------------------------------- history edited in place
+
+
+def _rewrite(path: Path, change) -> None:
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        header, rows = list(reader.fieldnames or []), list(reader)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(change(rows))
+
+
+@pytest.fixture(scope="module")
+def edited_history(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A load and build of the demo, then the next export: an old deal's amount corrected and an old
+    touch deleted (both long before the refresh window)."""
+    work = tmp_path_factory.mktemp("edited")
+    data = copy_demo_data(work / "data")
+    first = run_pipeline(work / "first", "--data-dir", str(data), "--skip-quality", "--skip-report",
+                         db=work / "w.duckdb")
+    assert first.code == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    won = {}
+
+    def correct(rows: list[dict]) -> list[dict]:
+        target = next(r for r in rows if r["stage"] == "closed_won" and r["created_at"] < "2025-06-01")
+        won.update(target)
+        target["amount"] = f"{float(target['amount']) * 2:.2f}"
+        return rows
+
+    _rewrite(data / "crm_opportunities.csv", correct)
+    _rewrite(data / "mkt_touchpoints.csv", lambda rows: [r for r in rows if r["touchpoint_id"] != rows[10]["touchpoint_id"]])
+    return {"work": work, "data": data, "db": work / "w.duckdb", "deal": won["opportunity_id"]}
+
+
+def test_a_plain_dbt_build_stops_on_edited_history(edited_history: dict, tmp_path: Path) -> None:
+    db = tmp_path / "copy.duckdb"
+    db.write_bytes(edited_history["db"].read_bytes())
+    with duckdb.connect(str(db)) as conn:  # what the loader would put there, without kpi-pipeline
+        conn.execute("delete from raw.crm_opportunities")
+        conn.execute(
+            "insert into raw.crm_opportunities select * from read_csv(?, all_varchar = true, header = true)",
+            [str(edited_history["data"] / "crm_opportunities.csv")],
+        )
+    result = run_dbt(["build", "--select", "base_crm__opportunities"], db, tmp_path)
+    assert result.returncode != 0
+    text = result.stdout
+    assert "crm.crm_opportunities: 2 raw row(s) dated before the refresh window" in text, text[-3000:]
+    assert "--full-refresh" in text
+
+
+def test_kpi_pipeline_rebuilds_in_full_when_history_changed(edited_history: dict, tmp_path: Path) -> None:
+    second = run_pipeline(edited_history["work"] / "second", "--data-dir", str(edited_history["data"]),
+                          "--skip-quality", "--skip-report", db=edited_history["db"])
+    assert second.code == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    assert "history changed, rebuilding in full" in second.stdout
+    assert any("history changed" in note for note in second.summary["notes"])
+    fresh = run_pipeline(tmp_path, "--data-dir", str(edited_history["data"]), "--skip-quality", "--skip-report")
+    assert fresh.code == 0
+    differences = compare(fingerprints(fresh.db), fingerprints(edited_history["db"]))
+    assert not differences, differences
+    with duckdb.connect(str(edited_history["db"]), read_only=True) as conn:
+        amount = conn.execute("select amount from marts.fct_opportunities where opportunity_id = ?",
+                              [edited_history["deal"]]).fetchone()[0]
+    assert amount is not None and amount > 0
+
+
+# ---------------------------------------------------------------- environment faults
+
+
+def test_a_read_only_output_dir_is_refused_before_the_load(tmp_path: Path) -> None:
+    out = tmp_path / "readonly"
+    out.mkdir()
+    out.chmod(0o500)
+    try:
+        if os.access(out, os.W_OK):  # root writes anyway: make the directory a file instead
+            out.chmod(0o700)
+            out.rmdir()
+            out.write_text("not a directory")
+        data = copy_demo_data(tmp_path / "data")
+        run = run_pipeline(tmp_path, "--data-dir", str(data), "--output-dir", str(out / "pipeline"))
+    finally:
+        if out.is_dir():
+            out.chmod(0o700)
+    assert run.code == 2, run.stdout[-2000:] + run.stderr[-2000:]
+    assert f"cannot write to {out / 'pipeline'}" in run.stderr
+    assert "internal error" not in run.stderr
+    with duckdb.connect(str(run.db), read_only=True) as conn:
+        assert conn.execute(
+            "select count(*) from information_schema.tables where table_schema = 'raw'"
+        ).fetchone()[0] == 0
+        assert conn.execute("select status, exit_code from ops.pipeline_runs").fetchall() == [("error", 2)]
+
+
+def test_no_free_space_is_named_before_the_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    data = copy_demo_data(tmp_path / "data")
+    usage = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(shutil, "disk_usage", lambda _path: usage._replace(free=1024))
+    with pytest.raises(PipelineError, match="No space left on device for the load: .* has 0 MiB free"):
+        loader.check_free_space(tmp_path, loader.discover(data))
+
+
+def test_a_full_disk_during_the_build_is_an_error_with_its_cause() -> None:
+    from kpi_pipeline.loader import _disk_hint
+
+    raw = loader.discover(copy_demo_data(Path(os.environ.get("TMPDIR", "/tmp")) / f"disk-{os.getpid()}"))[0]
+    assert "disk is full" in _disk_hint(OSError("IO Error: No space left on device"), raw)
+    source = (PROJECT_DIR / "scripts" / "kpi_pipeline" / "pipeline.py").read_text()
+    assert 'raise PipelineError(\n                f"No space left on device during the build' in source
+
+
+def test_a_lock_whose_process_is_alive_is_never_stale(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    lock = lock_file(db)
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    lock.write_text(json.dumps({
+        "pid": os.getpid(),  # this test's own process: alive
+        "hostname": socket.gethostname(),
+        "started_at": (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=2)).isoformat(timespec="seconds"),
+    }))
+    run = run_pipeline(tmp_path, "--lock-max-age-hours", "0.01", db=db)
+    assert run.code == 2
+    assert "cleared a stale lock" not in run.stderr
+    assert lock.exists()
+
+
+# ---------------------------------------------------------------- progress and messages
+
+
+def test_the_progress_total_never_grows(demo_warehouse: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    db.write_bytes(demo_warehouse.read_bytes())
+    run = run_pipeline(tmp_path, "--skip-quality", "--skip-report", db=db)
+    assert run.code == 0, run.stderr[-2000:]
+    totals = {int(m.group(1)) for m in re.finditer(r"^\[\s*\d+/(\d+)\]", run.stdout, re.M)}
+    assert len(totals) == 2, totals  # the seeds' count and the build's, each fixed
+    assert re.search(r"^\[unit \d+\] OK", run.stdout, re.M)
+
+
+# ---------------------------------------------------------------- the install
+
+
+def test_every_pinned_package_has_a_hash() -> None:
+    for lock in ("requirements.lock", "requirements-pip.lock"):
+        result = subprocess.run([sys.executable, str(PROJECT_DIR / "scripts" / "lock_hashes.py"),
+                                 str(PROJECT_DIR / lock), "--check"], capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stderr
+        text = (PROJECT_DIR / lock).read_text()
+        assert text.count("==") == len(re.findall(r"^\S+==\S+ \\$", text, re.M)) > 0
+
+
+def test_setup_installs_with_hashes_and_stops_on_a_pip_failure(tmp_path: Path) -> None:
+    setup = (PROJECT_DIR / "scripts" / "setup.sh").read_text()
+    assert "--require-hashes -r requirements.lock" in setup and "--require-hashes -r requirements-pip.lock" in setup
+    assert "--upgrade pip" not in setup and "|| true" not in setup
+    # the function that runs pip stops the script with exit 2 and pip's output when pip fails
+    body = setup[setup.index("pip_install() {"):setup.index("\n}\n", setup.index("pip_install() {")) + 3]
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    fake = tmp_path / ".venv" / "bin" / "python"
+    fake.write_text("#!/bin/sh\necho 'ERROR: THESE PACKAGES DO NOT MATCH THE HASHES' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    script = f"set -euo pipefail\ncd {tmp_path}\n{body}\npip_install --require-hashes -r x.lock\necho reached\n"
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert "DO NOT MATCH THE HASHES" in result.stderr and "reached" not in result.stdout
