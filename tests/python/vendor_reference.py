@@ -609,8 +609,16 @@ def salesforce_funnel(ads: list[str], stage_history: str = "opportunity_history"
             "close_count": int(changes["stage_name"].isin(["Closed Won", "Closed Lost"]).sum()),
         })
     rates = read("salesforce", "salesforce", "dated_conversion_rate")
-    quotes = [(pd.Timestamp(max(r.start_date, "1900-01-01")), "USD", r.iso_code, Decimal(r.conversion_rate))
-              for r in rates.itertuples(index=False)]
+    # a range starting before the plausible window (var plausible_date_min, default 2000-01-01) is dated at its
+    # start; of several such ranges of a currency only the last counts (the earlier ones cover no plausible day)
+    plausible_min = "2000-01-01"
+    last_early = {}
+    for r in rates.itertuples(index=False):
+        if r.start_date < plausible_min:
+            last_early[r.iso_code] = max(last_early.get(r.iso_code, r.start_date), r.start_date)
+    quotes = [(pd.Timestamp(max(r.start_date, plausible_min)), "USD", r.iso_code, Decimal(r.conversion_rate))
+              for r in rates.itertuples(index=False)
+              if r.start_date >= plausible_min or r.start_date == last_early[r.iso_code]]
     members = read("salesforce", "salesforce", "campaign_member")
     touch_dates = [ts(d) for d, ok in zip(members["first_responded_date"], members["has_responded"])
                    if d and is_true(ok)]
