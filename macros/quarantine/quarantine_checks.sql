@@ -34,11 +34,12 @@
     the parsed value, or the column's default when it is empty (parse_only: the
     parsed value alone). A column with a fallback takes the fallback column's
     value when empty (in quarantine_row_checks, where both are at hand). -#}
-{% macro contract_value(column, relation_alias=none, parse_only=false) -%}
-    {%- set name = (relation_alias ~ '.' if relation_alias else '') ~ column.name -%}
+{% macro contract_value(column, relation_alias=none, parse_only=false, cleaned=false) -%}
+    {#- cleaned: read clean__<name>, the column's text cleaned once (clean_string) -#}
+    {%- set name = (relation_alias ~ '.' if relation_alias else '') ~ ('clean__' if cleaned else '') ~ column.name -%}
     {%- set logical_type = column.logical_type -%}
     {%- if column.get('default') and not parse_only -%}
-        coalesce({{ contract_value(column, relation_alias, parse_only=true) }}, '{{ column.default }}')
+        coalesce({{ contract_value(column, relation_alias, parse_only=true, cleaned=cleaned) }}, '{{ column.default }}')
     {%- elif logical_type == 'date' -%}
         {{ to_date(name) }}
     {%- elif logical_type in ('timestamp', 'date_or_timestamp') -%}
@@ -123,7 +124,7 @@
     {%- for column in table.columns if column.get('key') -%}
         {%- do checks.append({
             'rule': 'null_key', 'column': column.name,
-            'condition': clean_string(column.name) ~ ' is null',
+            'condition': clean_string('clean__' ~ column.name) ~ ' is null',
             'message': "'primary key column " ~ column.name ~ " is empty'",
         }) -%}
     {%- endfor -%}
@@ -131,7 +132,7 @@
     {%- for column in table.columns if column.required and not column.get('key') -%}
         {%- do checks.append({
             'rule': 'missing_value', 'column': column.name,
-            'condition': clean_string(column.name) ~ ' is null',
+            'condition': clean_string('clean__' ~ column.name) ~ ' is null',
             'message': "'required column " ~ column.name ~ " is empty'",
         }) -%}
     {%- endfor -%}
@@ -139,7 +140,7 @@
     {%- for column in table.columns if column.get('required_without') -%}
         {%- do checks.append({
             'rule': 'missing_value', 'column': column.name,
-            'condition': clean_string(column.name) ~ ' is null and ' ~ clean_string(column.required_without) ~ ' is null',
+            'condition': clean_string('clean__' ~ column.name) ~ ' is null and ' ~ clean_string('clean__' ~ column.required_without) ~ ' is null',
             'message': "'column " ~ column.name ~ " is empty, and so is " ~ column.required_without ~ "'",
         }) -%}
     {%- endfor -%}
@@ -147,7 +148,7 @@
     {%- for column in table.columns if column.get('required_with') -%}
         {%- do checks.append({
             'rule': 'missing_value', 'column': column.name,
-            'condition': clean_string(column.name) ~ ' is null and ' ~ clean_string(column.required_with) ~ ' is not null',
+            'condition': clean_string('clean__' ~ column.name) ~ ' is null and ' ~ clean_string('clean__' ~ column.required_with) ~ ' is not null',
             'message': "'column " ~ column.name ~ " is empty, but " ~ column.required_with ~ " has a value'",
         }) -%}
     {%- endfor -%}
@@ -162,11 +163,11 @@
     } -%}
     {%- for column in table.columns if column.logical_type in formats -%}
         {#- a column with a fallback holds the fallback's value when its own does not parse: test the parse -#}
-        {%- set parsed = contract_value(column, parse_only=true) if column.get('fallback') else typed_value(column) -%}
+        {%- set parsed = contract_value(column, parse_only=true, cleaned=true) if column.get('fallback') else typed_value(column) -%}
         {%- do checks.append({
             'rule': 'unparseable_value', 'column': column.name,
-            'condition': clean_string(column.name) ~ ' is not null and ' ~ parsed ~ ' is null',
-            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string(column.name))
+            'condition': clean_string('clean__' ~ column.name) ~ ' is not null and ' ~ parsed ~ ' is null',
+            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string('clean__' ~ column.name))
                 ~ " || ' is not " ~ formats[column.logical_type] ~ "'",
         }) -%}
     {%- endfor -%}
@@ -178,7 +179,7 @@
         {%- do checks.append({
             'rule': 'implausible_date', 'column': column.name,
             'condition': day ~ ' < ' ~ plausible_date('min') ~ ' or ' ~ day ~ ' > ' ~ plausible_date('max'),
-            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string(column.name))
+            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string('clean__' ~ column.name))
                 ~ " || ' is outside the plausible dates " ~ plausible_date('min', literal=false) ~ " to "
                 ~ plausible_date('max', literal=false) ~ " (vars plausible_date_min, plausible_date_max)'",
         }) -%}
@@ -188,7 +189,7 @@
         {%- do checks.append({
             'rule': 'value_not_accepted', 'column': column.name,
             'condition': typed_value(column) ~ " not in ('" ~ column.enum | join("', '") ~ "')",
-            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string(column.name))
+            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string('clean__' ~ column.name))
                 ~ " || ' is not one of " ~ column.enum | join(', ') ~ "'",
         }) -%}
     {%- endfor -%}
@@ -200,7 +201,7 @@
             'rule': 'negative_value' if (minimum == 0 and inclusive) else 'below_minimum',
             'column': column.name,
             'condition': typed_value(column) ~ (' < ' if inclusive else ' <= ') ~ minimum,
-            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string(column.name))
+            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string('clean__' ~ column.name))
                 ~ " || ' must be " ~ ('>=' if inclusive else '>') ~ " " ~ minimum ~ "'",
         }) -%}
     {%- endfor -%}
@@ -209,7 +210,7 @@
         {%- do checks.append({
             'rule': 'implausible_amount', 'column': column.name,
             'condition': 'abs(' ~ typed_value(column) ~ ') > ' ~ checked_number_var('max_plausible_amount', 1000000000),
-            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string(column.name))
+            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string('clean__' ~ column.name))
                 ~ " || ' is larger than max_plausible_amount " ~ checked_number_var('max_plausible_amount', 1000000000)
                 ~ " (in its own currency)'",
         }) -%}
@@ -226,8 +227,8 @@
         {%- do checks.append({
             'rule': 'date_out_of_order', 'column': column.name,
             'condition': this_value ~ ' < ' ~ other_value,
-            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string(column.name))
-                ~ " || ' is before " ~ other.name ~ " ' || " ~ quarantine_text(clean_string(other.name)),
+            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string('clean__' ~ column.name))
+                ~ " || ' is before " ~ other.name ~ " ' || " ~ quarantine_text(clean_string('clean__' ~ other.name)),
         }) -%}
     {%- endfor -%}
 
@@ -237,33 +238,12 @@
         {%- do checks.append({
             'rule': 'event_after_as_of', 'column': column.name,
             'condition': 'cast(' ~ typed_value(column) ~ " as date) > cast('" ~ as_of ~ "' as date)",
-            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string(column.name))
+            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(clean_string('clean__' ~ column.name))
                 ~ " || ' is after the as-of date " ~ as_of ~ " (held back)'",
         }) -%}
     {%- endif -%}
 
     {{ return(checks) }}
-{%- endmacro %}
-
-
-{#- quarantine_verdict(checks, prefix): three select-list items, dq_rule,
-    dq_column and dq_message, of the first check whose condition holds. -#}
-{% macro quarantine_verdict(checks) -%}
-    case
-        {%- for check in checks %}
-            when {{ check.condition }} then '{{ check.rule }}'
-        {%- endfor %}
-    end as dq_rule,
-    case
-        {%- for check in checks %}
-            when {{ check.condition }} then '{{ check.column }}'
-        {%- endfor %}
-    end as dq_column,
-    case
-        {%- for check in checks %}
-            when {{ check.condition }} then {{ check.message }}
-        {%- endfor %}
-    end as dq_message
 {%- endmacro %}
 
 
@@ -293,54 +273,99 @@ source as (
 
 ),
 
--- every contract value parsed once (contract_value); the rules below and the
--- staging models read these columns
-typed as (
+-- every raw value cleaned once (clean_string: invisible characters out, trimmed, empty -> null); the parsing
+-- and the rules below read clean__<column> instead of cleaning the text again
+cleaned as (
 
     select
         {%- for column in columns %}
         {{ column.name }},
         {%- endfor %}
         {%- for column in columns %}
-            {%- if column.get('fallback') %}
-        coalesce({{ contract_value(column) }}, {{ contract_value(by_name_[column.fallback]) }}) as {{ typed_value(column) }}{{ ',' if not loop.last }}
-            {%- else %}
-        {{ contract_value(column) }} as {{ typed_value(column) }}{{ ',' if not loop.last }}
-            {%- endif %}
+        {{ clean_string(column.name) }} as clean__{{ column.name }}{{ ',' if not loop.last }}
         {%- endfor %}
     from source
 
 ),
 
+-- every contract value parsed once (contract_value); the rules below and the
+-- staging models read these columns
+typed as (
+
+    select
+        cleaned.*,
+        {%- for column in columns %}
+            {%- if column.get('fallback') %}
+        coalesce({{ contract_value(column, cleaned=true) }}, {{ contract_value(by_name_[column.fallback], cleaned=true) }}) as {{ typed_value(column) }}{{ ',' if not loop.last }}
+            {%- else %}
+        {{ contract_value(column, cleaned=true) }} as {{ typed_value(column) }}{{ ',' if not loop.last }}
+            {%- endif %}
+        {%- endfor %}
+    from cleaned
+
+),
+
+-- the first single-row rule each row breaks, as its place in the list (each condition is evaluated once)
 single_row_checks as (
+
+    select
+        typed.*,
+        {{ quarantine_row_key(table) }} as dq_row_key,
+        case
+            {%- for check in checks %}
+            when {{ check.condition }} then {{ loop.index }}
+            {%- endfor %}
+        end as dq_check
+    from typed
+
+),
+
+single_row_verdicts as (
 
     select
         {%- for name in names + typed_names %}
         {{ name }},
         {%- endfor %}
-        {{ quarantine_row_key(table) }} as dq_row_key,
-        {{ quarantine_verdict(checks) | indent(8) }}
-    from typed
+        dq_row_key,
+        case dq_check
+            {%- for check in checks %}
+            when {{ loop.index }} then '{{ check.rule }}'
+            {%- endfor %}
+        end as dq_rule,
+        case dq_check
+            {%- for check in checks %}
+            when {{ loop.index }} then '{{ check.column }}'
+            {%- endfor %}
+        end as dq_column,
+        case dq_check
+            {%- for check in checks %}
+            when {{ loop.index }} then {{ check.message }}
+            {%- endfor %}
+        end as dq_message
+    from single_row_checks
 
 ),
 
 -- duplicates among the rows that pass the single-row rules: the first row by
 -- all raw columns keeps the key, so the winner does not depend on load order;
--- an exact copy of it is duplicate_row, any other row with the key duplicate_key
+-- an exact copy of it is duplicate_row, any other row with the key duplicate_key.
+-- One sort: the rows of a key, those that pass the single-row rules first, by all raw columns. Its
+-- row_number is also the row's place in dq_row_id (numbered, below): rows with the same raw key text
+-- always share the parsed key, so the numbers are unique per raw key.
 duplicates_ranked as (
 
     select
-        single_row_checks.*,
-        row_number() over (
-            partition by dq_rule is null, {{ keys | join(', ') }}
-            order by {{ names | join(', ') }}
-        ) as dq_key_rank,
-        dense_rank() over (
-            partition by dq_rule is null, {{ keys | join(', ') }}
-            order by {{ names | join(', ') }}
-        ) as dq_content_rank,
-        count(*) over (partition by dq_rule is null, {{ keys | join(', ') }}) as dq_key_rows
-    from single_row_checks
+        single_row_verdicts.*,
+        row_number() over key_rows as dq_position,
+        dense_rank() over key_rows as dq_content_rank,
+        sum(case when dq_rule is null then 1 else 0 end) over (
+            key_rows rows between unbounded preceding and unbounded following
+        ) as dq_key_rows
+    from single_row_verdicts
+    window key_rows as (
+        partition by {{ keys | join(', ') }}
+        order by dq_rule is not null, {{ names | join(', ') }}
+    )
 
 ),
 
@@ -351,21 +376,22 @@ deduplicated as (
         {{ name }},
         {%- endfor %}
         dq_row_key,
+        dq_position,
         case
             when dq_rule is not null then dq_rule
-            when dq_key_rank > 1 and dq_content_rank = 1 then 'duplicate_row'
-            when dq_key_rank > 1 then 'duplicate_key'
+            when dq_position > 1 and dq_content_rank = 1 then 'duplicate_row'
+            when dq_position > 1 then 'duplicate_key'
         end as dq_rule,
         case
             when dq_rule is not null then dq_column
-            when dq_key_rank > 1 then '{{ table.primary_key | join(", ") }}'
+            when dq_position > 1 then '{{ table.primary_key | join(", ") }}'
         end as dq_column,
         case
             when dq_rule is not null then dq_message
-            when dq_key_rank > 1 and dq_content_rank = 1
-                then 'exact copy of another row (copy ' || cast(dq_key_rank as {{ dbt.type_string() }})
+            when dq_position > 1 and dq_content_rank = 1
+                then 'exact copy of another row (copy ' || cast(dq_position as {{ dbt.type_string() }})
                 || '); the first copy is kept'
-            when dq_key_rank > 1
+            when dq_position > 1
                 then dq_row_key || ' occurs in ' || cast(dq_key_rows as {{ dbt.type_string() }})
                 || ' rows; the first by all columns is kept'
         end as dq_message
@@ -418,6 +444,7 @@ final as (
         {{ name }},
         {%- endfor %}
         dq_row_key,
+        dq_position,
         case
             when dq_rule is not null then dq_rule
             when dq_rank < dq_previous_rank then '{{ prog.column }}_backwards'
@@ -471,6 +498,7 @@ no_overlap as (
         {{ name }},
         {%- endfor %}
         dq_row_key,
+        dq_position,
         case
             when dq_rule is not null then dq_rule
             when dq_previous_end > {{ typed_value(by_name_[start]) }} then 'overlapping_period'
@@ -492,15 +520,18 @@ no_overlap as (
 {%- endif %}
 
 -- a key of every raw row, exact copies included: the row key and the row's
--- place among the rows sharing it (by all raw columns)
+-- place among the rows sharing it (dq_position: the sort of duplicates_ranked)
 numbered as (
 
     select
-        dq_row_key || ' #' || cast(row_number() over (
-            partition by dq_row_key
-            order by {{ names | join(', ') }}
-        ) as {{ dbt.type_string() }}) as dq_row_id,
-        {{ last }}.*
+        dq_row_key || ' #' || cast(dq_position as {{ dbt.type_string() }}) as dq_row_id,
+        {%- for name in names + typed_names %}
+        {{ name }},
+        {%- endfor %}
+        dq_row_key,
+        dq_rule,
+        dq_column,
+        dq_message
     from {{ last }}
 
 )

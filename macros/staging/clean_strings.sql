@@ -11,13 +11,15 @@
     {{ return({8203: 'U+200B', 8204: 'U+200C', 8205: 'U+200D', 8288: 'U+2060', 65279: 'U+FEFF'}) }}
 {%- endmacro %}
 
-{#- strip_invisible(expression): the text without invisible characters, no-break spaces as spaces. -#}
+{#- strip_invisible(expression): the text without invisible characters, no-break spaces as spaces: one
+    translate() (a character of the second argument without a counterpart in the third is deleted), so the
+    SQL does not nest a call per character. -#}
 {% macro strip_invisible(expression) -%}
-    {%- set text = namespace(sql='replace(' ~ expression ~ ', chr(160), \' \')') -%}
+    {%- set removed = [] -%}
     {%- for code in invisible_characters() -%}
-        {%- set text.sql = 'replace(' ~ text.sql ~ ', chr(' ~ code ~ '), \'\')' -%}
+        {%- do removed.append('chr(' ~ code ~ ')') -%}
     {%- endfor -%}
-    {{ text.sql }}
+    translate({{ expression }}, chr(160) || {{ removed | join(' || ') }}, ' ')
 {%- endmacro %}
 
 {#- escape_invisible(expression): the text with invisible characters, no-break spaces and control
@@ -32,21 +34,40 @@
     {{ text.sql }}
 {%- endmacro %}
 
+{#- is_cleaned(column): true for a column that holds clean_string's result already: by convention a
+    column named clean__<name> (the base models clean every raw column once, quarantine_row_checks), so
+    the parsing and checking macros do not strip and trim the same text again. -#}
+{% macro is_cleaned(column) -%}
+    {{ return((column | string).split('.')[-1].startswith('clean__')) }}
+{%- endmacro %}
+
 {#- clean_string(column): trimmed text without invisible characters; empty or blank -> null. -#}
 {% macro clean_string(column) -%}
-    nullif(trim({{ strip_invisible(column) }}), '')
+    {%- if is_cleaned(column) -%}
+        {{ column }}
+    {%- else -%}
+        nullif(trim({{ strip_invisible(column) }}), '')
+    {%- endif -%}
 {%- endmacro %}
 
 {#- clean_enum(column): lower(trim(text)); empty -> null. For enum-like codes
     (statuses, stages, segments) and utm values, compared case-insensitively. -#}
 {% macro clean_enum(column) -%}
-    nullif(lower(trim({{ strip_invisible(column) }})), '')
+    {%- if is_cleaned(column) -%}
+        lower({{ column }})
+    {%- else -%}
+        nullif(lower(trim({{ strip_invisible(column) }})), '')
+    {%- endif -%}
 {%- endmacro %}
 
 {#- clean_code(column): upper(trim(text)); empty -> null. For ISO codes
     (ISO 3166-1 country codes, ISO 4217 currency codes). -#}
 {% macro clean_code(column) -%}
-    nullif(upper(trim({{ strip_invisible(column) }})), '')
+    {%- if is_cleaned(column) -%}
+        upper({{ column }})
+    {%- else -%}
+        nullif(upper(trim({{ strip_invisible(column) }})), '')
+    {%- endif -%}
 {%- endmacro %}
 
 {#- clean_currency(column): ISO 4217 currency code, upper-cased and trimmed;

@@ -18,7 +18,6 @@ marts schemas (identical = the same multiset of rows):
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -39,7 +38,7 @@ COMPARED_SCHEMAS = ("staging", "quarantine", "intermediate", "marts")
 # models that must run incrementally after the first build (their compiled SQL has the incremental branch)
 INCREMENTAL_MODELS = {
     "int_touchpoints_sourced", "int_leads_sourced", "int_lead_lifecycle", "int_attribution_touch_weights",
-    "fct_touchpoints", "fct_marketing_spend_daily",
+    "fct_touchpoints", "fct_attribution_credit", "fct_marketing_spend_daily",
     "base_marketing__touchpoints", "base_crm__leads", "base_crm__lead_status_history", "base_crm__opportunities",
     "base_crm__opportunity_stage_history", "base_ads__spend_daily", "base_billing__subscription_events",
 }
@@ -292,11 +291,7 @@ def test_messy_append_refresh_equals_full_refresh(messy_pair: tuple[Path, Path, 
                      "tp-messy-2": "unparseable_value"}, rules
 
 
-# ---------------------------------------------------------------- PostgreSQL (opt-in: ~5 more dbt runs)
-@pytest.mark.skipif(
-    os.environ.get("KPI_TEST_INCREMENTAL_PG") != "1",
-    reason="opt-in: KPI_TEST_INCREMENTAL_PG=1 runs the same check on a throwaway PostgreSQL cluster",
-)
+# ---------------------------------------------------------------- PostgreSQL (~5 more dbt runs, in the test command)
 def test_incremental_refresh_equals_full_refresh_on_postgres(tmp_path: Path) -> None:
     """Seed, full build as of D, snapshot; full refresh as of D-2, incremental D-1 and D; compare."""
     import subprocess

@@ -4,14 +4,38 @@
     with union all; touches with weight 0 in a model (e.g. the middle touches
     under first touch) are not stored. Unattributed conversions have one row
     per model with touchpoint_id null and channel_id 'unattributed'.
-    A table rebuilt from int_attribution_touch_weights (which is incremental
-    per lead): the unpivot reads nothing else.
+    Incremental per lead, as int_attribution_touch_weights (its only input) is:
+    a run replaces every row of the leads with activity or a touch since the
+    window start (incremental_lookback_days before the latest conversion date
+    held), the same leads int_attribution_touch_weights recomputed in that run
+    (delete+insert on lead_id). A full refresh unpivots the whole table.
 -#}
+{{ config(
+    materialized='incremental',
+    unique_key='lead_id',
+    incremental_strategy='delete+insert',
+) }}
+-- depends_on: {{ ref('int_as_of_date') }}
+-- depends_on: {{ ref('int_lead_activity') }}
+
 with
 
+{% if is_incremental() -%}
+    {%- set window_start = incremental_window_start('cast(conversion_at as date)') %}
+-- leads whose weights int_attribution_touch_weights may have recomputed in this run
+affected_leads as (
+
+    {{ leads_with_activity_since(window_start, with_touches=true) }}
+
+),
+
+{% endif -%}
 touch_weights as (
 
     select * from {{ ref('int_attribution_touch_weights') }}
+    {%- if is_incremental() %}
+        where lead_id in (select affected_leads.lead_id from affected_leads)
+    {%- endif %}
 
 ),
 
