@@ -51,13 +51,14 @@
 {%- endmacro %}
 
 
-{#- raw_source_relation(table): the relation a base model reads, and the source columns the warehouse has, as
-    {'relation': ..., 'columns': {lower name: api.Column}, 'empty': bool}. While parsing it records the source
-    (and the fallback seed) as dependencies; when the model executes it checks that the table exists and has
-    every contract column, and raises a compilation error naming the source, the relation and what to do. -#}
-{% macro raw_source_relation(table) -%}
+{#- raw_source_relation(table, fallback=none): the relation a base model reads, and the source columns the
+    warehouse has, as {'relation': ..., 'columns': {lower name: api.Column}, 'empty': bool}. While parsing it
+    records the source (and the fallback seed) as dependencies; when the model executes it checks that the table
+    exists and has every contract column, and raises a compilation error naming the source, the relation and what
+    to do. `fallback` ('empty') overrides the table's own fallback (a vendor adapter's optional tables). -#}
+{% macro raw_source_relation(table, fallback=none) -%}
     {%- set source_relation = source(table.source, table.name) -%}
-    {%- set fallback = raw_source_fallbacks().get(table.name) -%}
+    {%- set fallback = fallback or raw_source_fallbacks().get(table.name) -%}
     {%- set seed_relation = ref(table.name) if fallback == 'seed' else none -%}
     {%- set result = {'relation': source_relation, 'columns': {}, 'empty': false} -%}
     {%- if not execute or model.resource_type == 'unit_test' -%}
@@ -118,9 +119,21 @@
 
 
 {#- raw_text_select(table): select every contract column of the table's source as text (raw_text), in
-    contract order; other columns of the source are not read. -#}
+    contract order; other columns of the source are not read. With a vendor adapter selected (vars crm_source,
+    ads_sources), the rows of the vendor mapping models instead, or with them (adapter_text_select,
+    macros/vendor_adapters/); a unit test of a base model mocks the contract source, with or without adapters. -#}
 {% macro raw_text_select(table) -%}
-    {%- set raw = raw_source_relation(table) -%}
+    {%- set feeds = adapter_feeds(table.name) -%}
+    {%- if feeds is not none and model.resource_type != 'unit_test' -%}
+        {{ return(adapter_text_select(table, feeds)) }}
+    {%- endif -%}
+    {{ return(contract_text_select(table)) }}
+{%- endmacro %}
+
+
+{#- contract_text_select(table, fallback=none): every contract column of the table's contract source as text. -#}
+{% macro contract_text_select(table, fallback=none) -%}
+    {%- set raw = raw_source_relation(table, fallback) -%}
     {%- if raw.empty %}
     select
         {%- for column in table.columns %}

@@ -1,0 +1,215 @@
+{#- HubSpot adapter helpers (models/staging/hubspot/).
+
+    hubspot_merged_contact_ctes(): two CTEs, `contact_merges` (the synced contact_merge_audit) and
+    `merged_contacts` (contact_key: a merged-away contact id, canonical_key: the contact it lives on in), a merge
+    of a merge followed once more (A into B, B into C: A and B live on in C). A contact id that is not merged away
+    is its own canonical contact.
+
+    hubspot_canonical_contact(alias, column): the canonical contact of a contact id column, given a left join of
+    merged_contacts as `alias`. -#}
+{% macro hubspot_merged_contact_ctes() -%}
+contact_merges as (
+
+    {{ vendor_table('hubspot', 'contact_merge_audit', ['canonical_vid', 'vid_to_merge', 'timestamp:timestamp>merged_at']) | indent(4) }}
+
+),
+
+merge_pairs as (
+
+    select distinct
+        {{ vendor_text('vid_to_merge') }} as contact_key,
+        {{ vendor_text('canonical_vid') }} as canonical_key
+    from contact_merges
+    where
+        {{ vendor_text('vid_to_merge') }} is not null
+        and {{ vendor_text('canonical_vid') }} is not null
+        and {{ vendor_text('vid_to_merge') }} <> {{ vendor_text('canonical_vid') }}
+
+),
+
+merged_contacts as (
+
+    select
+        merge_pairs.contact_key,
+        coalesce(next_merge.canonical_key, merge_pairs.canonical_key) as canonical_key
+    from merge_pairs
+    left join merge_pairs as next_merge
+        on merge_pairs.canonical_key = next_merge.contact_key
+
+),
+{%- endmacro %}
+
+
+{% macro hubspot_canonical_contact(alias, column) -%}
+    coalesce({{ alias }}.canonical_key, {{ vendor_text(column) }})
+{%- endmacro %}
+
+
+{#- hubspot_live_contacts_cte(columns): the CTE `live_contacts`: the synced contacts (the listed columns, plus id,
+    _fivetran_deleted, is_deleted) that are neither deleted nor merged away into another contact; needs
+    merged_contacts (hubspot_merged_contact_ctes) before it. -#}
+{% macro hubspot_live_contacts_cte(columns) -%}
+contacts as (
+
+    {{ vendor_table('hubspot', 'contact', ['id', '_fivetran_deleted:boolean', 'is_deleted:boolean'] + columns) | indent(4) }}
+
+),
+
+live_contacts as (
+
+    select contacts.*
+    from contacts
+    left join merged_contacts
+        on {{ vendor_text('contacts.id') }} = merged_contacts.contact_key
+    where
+        merged_contacts.contact_key is null
+        and not {{ vendor_is_true('contacts._fivetran_deleted') }}
+        and not {{ vendor_is_true('contacts.is_deleted') }}
+
+),
+{%- endmacro %}
+
+
+{#- hubspot_team_member_ctes(): the CTE `team_members` (team_key, owner_key, is_primary, owner_created_at: the
+    synced owner_team rows with the owner's creation). hubspot_team_manager_ctes(), after it: `team_managers`
+    (team_key, manager_key): var hubspot_team_managers ({team id: owner id}) when it names the team, else the
+    team's primary member who became an owner first (ties: the lowest id). -#}
+{% macro hubspot_team_member_ctes() -%}
+owner_teams as (
+
+    {{ vendor_table('hubspot', 'owner_team', ['owner_id', 'team_id', 'is_team_primary:boolean']) | indent(4) }}
+
+),
+
+team_owners as (
+
+    {{ vendor_table('hubspot', 'owner', ['owner_id', 'created_at:timestamp']) | indent(4) }}
+
+),
+
+team_members as (
+
+    select
+        {{ vendor_text('owner_teams.team_id') }} as team_key,
+        {{ vendor_text('owner_teams.owner_id') }} as owner_key,
+        coalesce({{ vendor_bool('owner_teams.is_team_primary') }}, true) as is_primary,
+        {{ vendor_timestamp('team_owners.created_at') }} as owner_created_at
+    from owner_teams
+    left join team_owners
+        on {{ vendor_text('owner_teams.owner_id') }} = {{ vendor_text('team_owners.owner_id') }}
+
+),
+{%- endmacro %}
+
+
+{% macro hubspot_team_manager_ctes() -%}
+    {%- set configured = adapter_setting('hubspot_team_managers') or {} %}
+ranked_members as (
+
+    select
+        team_key,
+        owner_key,
+        row_number() over (
+            partition by team_key
+            order by case when is_primary then 0 else 1 end, owner_created_at, owner_key
+        ) as member_rank
+    from team_members
+
+),
+
+team_managers as (
+
+    select
+        team_key,
+        {%- if configured %}
+        case team_key
+            {%- for team, owner in configured.items() %}
+            when '{{ team }}' then '{{ owner }}'
+            {%- endfor %}
+            else owner_key
+        end as manager_key
+        {%- else %}
+        owner_key as manager_key
+        {%- endif %}
+    from ranked_members
+    where member_rank = 1
+
+),
+{%- endmacro %}
+
+
+{#- hubspot_stage_ctes(): the CTEs `pipeline_stage_rows` (the synced deal_pipeline_stage) and `pipeline_stages`
+    (stage_key, pipeline_key, contract_stage): closed_won when the stage is closed won, closed_lost when it is
+    another closed stage, else the stage id or label through var hubspot_deal_stage_map, else the stage's
+    probability (0-1, as percent) in bands (open_stage_from_probability), else the stage id lower-cased (which
+    the contract quarantines as not accepted). -#}
+{% macro hubspot_stage_ctes() -%}
+    {%- set stage_map = adapter_setting('hubspot_deal_stage_map') %}
+pipeline_stage_rows as (
+
+    {{ vendor_table('hubspot', 'deal_pipeline_stage', [
+        'stage_id', 'pipeline_id', 'label', 'probability:double', 'closed_won:boolean', 'is_closed:boolean',
+    ]) | indent(4) }}
+
+),
+
+pipeline_stages as (
+
+    select
+        {{ vendor_text('stage_id') }} as stage_key,
+        {{ vendor_text('pipeline_id') }} as pipeline_key,
+        case
+            when {{ vendor_is_true('closed_won') }} then 'closed_won'
+            when {{ vendor_is_true('is_closed') }} then 'closed_lost'
+            else coalesce(
+                {{ vendor_value_map('stage_id', stage_map) | indent(16) }},
+                {{ vendor_value_map('label', stage_map) | indent(16) }},
+                {{ open_stage_from_probability(vendor_decimal('probability') ~ ' * 100') | indent(16) }},
+                lower(trim({{ vendor_text('stage_id') }}))
+            )
+        end as contract_stage
+    from pipeline_stage_rows
+
+),
+{%- endmacro %}
+
+
+{#- hubspot_current_deals_cte(columns): the CTEs `deals` (the synced deal table: deal_id, the deletion flags,
+    deal_pipeline_id and the listed columns) and `current_deals`: the deals neither deleted (is_deleted,
+    _fivetran_deleted) nor in a pipeline left out by var hubspot_deal_pipelines (a list of pipeline ids; null:
+    every pipeline). -#}
+{% macro hubspot_current_deals_cte(columns) -%}
+    {%- set pipelines = adapter_setting('hubspot_deal_pipelines') %}
+deals as (
+
+    {{ vendor_table('hubspot', 'deal', [
+        'deal_id', 'is_deleted:boolean', '_fivetran_deleted:boolean', 'deal_pipeline_id',
+    ] + columns) | indent(4) }}
+
+),
+
+current_deals as (
+
+    select * from deals
+    where
+        not {{ vendor_is_true('is_deleted') }}
+        and not {{ vendor_is_true('_fivetran_deleted') }}
+        {%- if pipelines is not none %}
+        and {{ vendor_value_in('deal_pipeline_id', pipelines) }}
+        {%- endif %}
+
+),
+{%- endmacro %}
+
+
+{#- hubspot_touch_type(expression): the touch type of a form title or conversion event name: the first keyword of
+    var hubspot_form_touch_keywords it contains (case-insensitive), else var hubspot_default_form_touch_type. -#}
+{% macro hubspot_touch_type(expression) -%}
+    {%- set keywords = adapter_setting('hubspot_form_touch_keywords') -%}
+    case
+        {%- for keyword, touch_type in keywords.items() %}
+        when lower({{ vendor_text(expression) }}) like '%{{ keyword | lower }}%' then '{{ touch_type }}'
+        {%- endfor %}
+        else '{{ adapter_setting("hubspot_default_form_touch_type") }}'
+    end
+{%- endmacro %}

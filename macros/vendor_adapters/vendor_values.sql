@@ -1,0 +1,154 @@
+{#-
+    Values of a vendor's synced columns, in the adapters' mapping models. A loader writes native types (booleans,
+    timestamps, numerics) or text; both go through text and the project's own null-safe parsers
+    (macros/staging/casts.sql), so a value the parser does not understand is null here and the contract layer
+    reports the row (unparseable or missing value), never a query error.
+-#}
+
+{#- vendor_text(expression): the value as text (what the contract's raw layer holds). -#}
+{% macro vendor_text(expression) -%}
+    cast({{ expression }} as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{#- vendor_timestamp(expression): a UTC timestamp (ISO text with or without offset, or a native value). -#}
+{% macro vendor_timestamp(expression) -%}
+    {{ to_utc_timestamp(vendor_text(expression)) }}
+{%- endmacro %}
+
+{#- vendor_bool(expression): a boolean (true/false, t/f, 1/0, yes/no, any case; a native boolean). -#}
+{% macro vendor_bool(expression) -%}
+    {{ to_boolean(vendor_text(expression)) }}
+{%- endmacro %}
+
+{#- vendor_is_true(expression): true only when the value is true (null and unparseable are false). -#}
+{% macro vendor_is_true(expression) -%}
+    coalesce({{ vendor_bool(expression) }}, false)
+{%- endmacro %}
+
+{#- vendor_decimal(expression): a number (numeric(38, 12)). -#}
+{% macro vendor_decimal(expression) -%}
+    {{ to_decimal(vendor_text(expression), 38, 12) }}
+{%- endmacro %}
+
+{#- vendor_timestamp_text(expression) / vendor_date_text(expression): a parsed value back as the contract's ISO
+    text ('YYYY-MM-DD HH:MM:SS[.ffffff]' in UTC, 'YYYY-MM-DD'). -#}
+{% macro vendor_timestamp_text(expression) -%}
+    cast({{ vendor_timestamp(expression) }} as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{% macro vendor_date_text(expression) -%}
+    cast(cast({{ vendor_timestamp(expression) }} as date) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{#- vendor_number_text(expression): a number as plain decimal text (no exponent, no trailing zeros: 24000.5 ->
+    '24000.5', 24000 -> '24000'), through numeric(38, 12). -#}
+{% macro vendor_number_text(expression) -%}
+    {{ decimal_text(vendor_decimal(expression)) }}
+{%- endmacro %}
+
+{#- decimal_text(expression): a numeric with a scale (digits after the point) as text without trailing zeros. -#}
+{% macro decimal_text(expression) -%}
+    rtrim(rtrim(cast({{ expression }} as {{ dbt.type_string() }}), '0'), '.')
+{%- endmacro %}
+
+
+{#- vendor_value_map(expression, mapping, else_expression='null'): a CASE that maps the text value (compared
+    trimmed and lower-cased) through a dict of the vars (vendor value -> contract value; a null contract value
+    maps to null). -#}
+{% macro vendor_value_map(expression, mapping, else_expression='null') -%}
+    case lower(trim({{ vendor_text(expression) }}))
+        {%- for key, value in mapping.items() %}
+        when '{{ key | lower | replace("'", "''") }}' then {{ "null" if value is none else "'" ~ (value | replace("'", "''")) ~ "'" }}
+        {%- endfor %}
+        else {{ else_expression }}
+    end
+{%- endmacro %}
+
+{#- vendor_value_in(expression, values): the text value (trimmed, lower-cased) is one of `values`. -#}
+{% macro vendor_value_in(expression, values) -%}
+    {%- if values | length == 0 -%}
+        false
+    {%- else -%}
+        lower(trim({{ vendor_text(expression) }})) in (
+            {%- for value in values %}'{{ value | lower | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor -%}
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- vendor_slug(expression): lower-case text with every run of other characters than a-z and 0-9 replaced by
+    '_' (a campaign name as a utm_campaign value), e.g. 'Search - Generic (EU)' -> 'search_generic_eu'. -#}
+{% macro vendor_slug(expression) -%}
+    trim(both '_' from regexp_replace(lower(trim({{ vendor_text(expression) }})), '[^a-z0-9]+', '_', 'g'))
+{%- endmacro %}
+
+
+{#- url_parameter(url, name): the value of query parameter `name` in a URL (or in a bare query string such as
+    Meta's url_tags 'utm_source=facebook&utm_medium=paid_social'), lower-cased; null when absent or empty.
+    Ignores what follows '#'; does not percent-decode. Loaders write a list of final URLs as
+    "['https://...', ...]" or '[https://...]': brackets and quotes are removed and the first URL is read. -#}
+{% macro url_parameter(url, name) -%}
+    {%- set cleaned = "replace(replace(replace(replace(" ~ vendor_text(url) ~ ", '[', ''), ']', ''), '\"', ''), '''', '')" -%}
+    {%- set first_url = dbt.split_part(cleaned, "','", 1) -%}
+    {%- set without_fragment = dbt.split_part(first_url, "'#'", 1) -%}
+    {%- set query = "case when " ~ without_fragment ~ " like '%?%' then " ~ dbt.split_part(without_fragment, "'?'", 2)
+        ~ " else " ~ without_fragment ~ " end" -%}
+    nullif(lower(trim({{ dbt.split_part(dbt.split_part("'&' || " ~ query, "'&" ~ name ~ "='", 2), "'&'", 1) }})), '')
+{%- endmacro %}
+
+
+{#- json_url_tag(json_text, key): the value of {"key": "<key>", "value": "..."} in a JSON array of url tags
+    (Meta's creative url_tags as Fivetran writes them: key before value), lower-cased; null when absent. A regular
+    expression, not a JSON parser, so text that is not JSON never fails the query (PostgreSQL 15 has no safe
+    cast to jsonb) and both warehouses read it the same way. -#}
+{% macro json_url_tag(json_text, key) -%}
+    {{ return(adapter.dispatch('json_url_tag')(json_text, key)) }}
+{%- endmacro %}
+
+{% macro default__json_url_tag(json_text, key) -%}
+    {{ exceptions.raise_compiler_error('json_url_tag is implemented for duckdb and postgres only, not ' ~ target.type) }}
+{%- endmacro %}
+
+{% macro duckdb__json_url_tag(json_text, key) -%}
+    nullif(lower(trim(regexp_extract(
+        {{ vendor_text(json_text) }}, '"key"\s*:\s*"{{ key }}"\s*,\s*"value"\s*:\s*"([^"]*)"', 1
+    ))), '')
+{%- endmacro %}
+
+{% macro postgres__json_url_tag(json_text, key) -%}
+    nullif(lower(trim((regexp_match(
+        {{ vendor_text(json_text) }}, '"key"\s*:\s*"{{ key }}"\s*,\s*"value"\s*:\s*"([^"]*)"'
+    ))[1])), '')
+{%- endmacro %}
+
+
+{#- open_stage_from_probability(probability): an open deal stage of the contract from a win probability in
+    percent (0-100; HubSpot's 0-1 scale is multiplied by 100 by the caller): below 20 prospecting, below 50
+    discovery, below 75 proposal, else negotiation; null without a probability. -#}
+{% macro open_stage_from_probability(probability) -%}
+    case
+        when {{ probability }} is null then null
+        when {{ probability }} < 20 then 'prospecting'
+        when {{ probability }} < 50 then 'discovery'
+        when {{ probability }} < 75 then 'proposal'
+        else 'negotiation'
+    end
+{%- endmacro %}
+
+
+{#- segment_from_employees(employees): the contract's segment from a company's number of employees (a number,
+    or HubSpot's band such as '100-500' or '1000+': its lower bound), with var adapter_segment_thresholds
+    (default mid_market from 100, enterprise from 1000 employees); var adapter_default_segment (smb) when
+    unknown. -#}
+{% macro segment_from_employees(employees) -%}
+    {%- set thresholds = var('adapter_segment_thresholds', {'mid_market': 100, 'enterprise': 1000}) -%}
+    {%- set lower_bound = to_decimal(
+        "regexp_replace(" ~ dbt.split_part(vendor_text(employees), "'-'", 1) ~ ", '[^0-9.]', '', 'g')", 38, 12
+    ) -%}
+    case
+        when {{ lower_bound }} >= {{ thresholds.enterprise }} then 'enterprise'
+        when {{ lower_bound }} >= {{ thresholds.mid_market }} then 'mid_market'
+        when {{ lower_bound }} >= 0 then 'smb'
+        else '{{ var("adapter_default_segment", "smb") }}'
+    end
+{%- endmacro %}

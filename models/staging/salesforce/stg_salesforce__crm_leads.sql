@@ -1,0 +1,82 @@
+-- Salesforce Lead -> the raw layout of crm_leads (every contract column as text; typed and checked by
+-- base_crm__leads). Deleted leads are left out and listed in stg_salesforce__excluded_records.
+{%- set utm_fields = adapter_setting('salesforce_lead_utm_fields') %}
+{%- set lead_source_utm = adapter_setting('salesforce_lead_source_utm') %}
+{%- set sources = {} %}
+{%- set mediums = {} %}
+{%- for key, pair in lead_source_utm.items() %}
+    {%- do sources.update({key: pair[0]}) %}
+    {%- do mediums.update({key: pair[1]}) %}
+{%- endfor %}
+
+with
+
+leads as (
+
+    {{ vendor_table('salesforce', 'lead', [
+        'id', 'is_deleted:boolean', '_fivetran_deleted:boolean', '_fivetran_active:boolean', 'created_date:timestamp',
+        'company', 'country_code', 'country', 'industry', 'number_of_employees:double', 'lead_source',
+        utm_fields.utm_source ~ '>utm_source_field', utm_fields.utm_medium ~ '>utm_medium_field',
+        utm_fields.utm_campaign ~ '>utm_campaign_field',
+    ]) | indent(4) }}
+
+),
+
+current_leads as (
+
+    select * from leads
+    where
+        not {{ vendor_is_true('is_deleted') }}
+        and not {{ vendor_is_true('_fivetran_deleted') }}
+        and coalesce({{ vendor_bool('_fivetran_active') }}, true)
+
+),
+
+mapped as (
+
+    select
+        -- ids
+        {{ vendor_text('id') }} as lead_id,
+
+        -- timestamps
+        {{ vendor_timestamp_text('created_date') }} as created_at,
+
+        -- strings
+        coalesce(nullif(trim({{ vendor_text('company') }}), ''), '(unknown)') as company_name,
+        coalesce(
+            nullif(trim({{ vendor_text('country_code') }}), ''),
+            nullif(trim({{ vendor_text('country') }}), ''),
+            '{{ var("adapter_unknown_country", "ZZ") }}'
+        ) as country,
+        {{ segment_from_employees('number_of_employees') }} as segment,
+        {{ vendor_text('industry') }} as industry,
+
+        -- source: the lead's utm fields where the org has them, else its LeadSource
+        coalesce(
+            nullif(lower(trim({{ vendor_text('utm_source_field') }})), ''),
+            case
+                when nullif(trim({{ vendor_text('utm_medium_field') }}), '') is null
+                    then {{ vendor_value_map(
+                        'lead_source', sources,
+                        "nullif(lower(trim(" ~ vendor_text('lead_source') ~ ")), '')"
+                    ) | indent(20) }}
+            end
+        ) as utm_source,
+        coalesce(
+            nullif(lower(trim({{ vendor_text('utm_medium_field') }})), ''),
+            case
+                when nullif(trim({{ vendor_text('utm_source_field') }}), '') is null
+                    then {{ vendor_value_map(
+                        'lead_source', mediums,
+                        "case when nullif(trim(" ~ vendor_text('lead_source') ~ "), '') is not null "
+                        ~ "then 'salesforce_lead_source' end"
+                    ) | indent(20) }}
+            end
+        ) as utm_medium,
+        nullif(lower(trim({{ vendor_text('utm_campaign_field') }})), '') as utm_campaign
+
+    from current_leads
+
+)
+
+select * from mapped
