@@ -29,6 +29,7 @@ import dataclasses
 import datetime as dt
 import logging
 import os
+import re
 import shutil
 import time
 import warnings
@@ -545,6 +546,32 @@ def _empty_inputs_are_a_warning(conn: Any, mart: Mart, outcomes: list[Outcome], 
     return [dataclasses.replace(o, success=True) if o in failed else o for o in outcomes]
 
 
+DEFAULT_DUCKDB_MEMORY = "1GB"  # DuckDB's memory limit during the step (env KPI_GX_DUCKDB_MEMORY)
+MEMORY_SETTING = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
+
+
+@contextmanager
+def duckdb_memory_limit(conn: Any, kind: str) -> Iterator[None]:
+    """DuckDB: cap the database's memory (its buffer cache of the blocks scanned and the SQL checks'
+    aggregates, which spill to disk beyond it) during the step, then restore the setting. DuckDB's default
+    (80% of RAM) lets the cache of a scanned multi-million-row fact grow with the table."""
+    if kind != "duckdb":
+        yield
+        return
+    limit = os.environ.get("KPI_GX_DUCKDB_MEMORY", "").strip() or DEFAULT_DUCKDB_MEMORY
+    if not MEMORY_SETTING.match(limit):
+        raise PipelineError(f"KPI_GX_DUCKDB_MEMORY must be a size such as 1GB or 512MB, got {limit!r}")
+    setting = "select current_setting('memory_limit')"
+    previous = _scalar(conn, setting)
+    conn.execute("reset memory_limit")
+    default = previous == _scalar(conn, setting)  # restored by reset, exactly (the setting reads rounded)
+    conn.execute(f"set memory_limit = '{limit}'")
+    try:
+        yield
+    finally:
+        conn.execute("reset memory_limit" if default or not previous else f"set memory_limit = '{previous}'")
+
+
 @dataclass
 class _Checked:
     outcomes: list[Outcome]
@@ -645,7 +672,7 @@ def run_quality(
         write("no marts were built by this run: nothing to validate")
         return report
     validator = Validator(warehouse, docs_dir)
-    with warehouse.connect() as conn:
+    with warehouse.connect() as conn, duckdb_memory_limit(conn, warehouse.kind):
         report.plan = read_plan(conn, warehouse.kind, invocation_id, whole_reason)
         types = {m.unique_id: column_types(conn, warehouse, m) for m in targets}
         targets = [m for m in targets if types[m.unique_id]]

@@ -307,3 +307,63 @@ def test_windows_and_the_whole_table_rule() -> None:
                      "('y', 'a', 'day', date '2020-01-01', now())")
         plan = read_plan(conn, "duckdb", "x")
         assert plan.whole_reason is None and plan.scope("a", ["day"]).start == dt.date(2024, 2, 1)
+
+
+# --------------------------------------------------------------------------- PostgreSQL (SQL datasource)
+
+
+def test_postgres_whole_table_and_window_give_the_same_verdicts_as_duckdb(tmp_path: Path) -> None:
+    """On PostgreSQL GX's SQL datasource validates the whole table (its own uniqueness expectation) or a
+    window (a query asset, row count and uniqueness in SQL): the verdicts of the DuckDB path."""
+    from kpi_pipeline.pgcluster import postgres_available, throwaway_cluster
+
+    if not postgres_available():
+        pytest.skip("PostgreSQL server binaries not installed")
+    psycopg2 = pytest.importorskip("psycopg2")
+    rows = _rows()
+    duck = _warehouse(tmp_path, rows)
+    start = dt.date(2024, 1, 1) + dt.timedelta(days=1_500 // 50)
+    with throwaway_cluster(database="gx_batches") as pg:
+        with psycopg2.connect(**pg.connect_kwargs()) as conn, conn.cursor() as cur:
+            cur.execute("create schema marts")
+            cur.execute("create table marts.fct_things (thing_id integer, day date, spend double precision, "
+                        "win_rate double precision)")
+            cur.executemany("insert into marts.fct_things values (%s, %s, %s, %s)", rows)
+            cur.execute("create schema ops")
+            cur.execute("create table ops.refresh_windows (invocation_id varchar(64), model_name varchar(256), "
+                        "window_column varchar(256), window_start date, recorded_at timestamp)")
+            cur.execute("insert into ops.refresh_windows values ('inv', 'fct_things', 'day', %s, now())", (start,))
+        warehouse = Warehouse(target="pg", kind="postgres", pg_host=pg.host, pg_port=pg.port, pg_user=pg.user,
+                              pg_password=pg.password, pg_database="gx_batches")
+        lines: list[str] = []
+        whole = quality.run_quality(warehouse, [_mart()], {"model.p.fct_things"}, None, tmp_path / "pg_whole",
+                                    lines.append, invocation_id="inv", whole_reason="--full-checks")
+        window = quality.run_quality(warehouse, [_mart()], {"model.p.fct_things"}, None, tmp_path / "pg_window",
+                                     lines.append, invocation_id="inv")
+    assert whole.checked["fct_things"]["method"] == "SQL datasource" and whole.checked["fct_things"]["scope"] == "whole"
+    assert window.checked["fct_things"] == {**window.checked["fct_things"], "scope": "window", "from": start.isoformat(),
+                                            "method": "SQL datasource (query)"}
+    duck_whole = _run(duck, tmp_path, batch_rows=1_000_000)
+    a, b = _by_check(duck_whole), _by_check(whole)
+    assert set(a) == set(b)
+    for check in a:
+        assert (a[check].success, a[check].unexpected_count) == (b[check].success, b[check].unexpected_count), check
+    checks = _by_check(window)
+    assert checks["grain column thing_id is not null"].success
+    assert checks["spend within [0, inf] (money is not negative)"].success
+    assert not checks["win_rate within [0, 1] (rate in [0, 1])"].success
+    assert checks["grain (thing_id, day) is unique"].unexpected_count == 3
+    assert checks["table is not empty"].observed == 2_003
+
+
+def test_duckdb_memory_is_capped_during_the_step_and_restored(monkeypatch: pytest.MonkeyPatch) -> None:
+    with duckdb.connect() as conn:
+        before = conn.execute("select current_setting('memory_limit')").fetchone()[0]
+        monkeypatch.setenv("KPI_GX_DUCKDB_MEMORY", "256MB")
+        with quality.duckdb_memory_limit(conn, "duckdb"):
+            assert conn.execute("select current_setting('memory_limit')").fetchone()[0] == "244.1 MiB"
+        assert conn.execute("select current_setting('memory_limit')").fetchone()[0] == before
+        monkeypatch.setenv("KPI_GX_DUCKDB_MEMORY", "lots")
+        with pytest.raises(PipelineError, match="KPI_GX_DUCKDB_MEMORY"):
+            with quality.duckdb_memory_limit(conn, "duckdb"):
+                pass
