@@ -367,3 +367,19 @@ def test_duckdb_memory_is_capped_during_the_step_and_restored(monkeypatch: pytes
         with pytest.raises(PipelineError, match="KPI_GX_DUCKDB_MEMORY"):
             with quality.duckdb_memory_limit(conn, "duckdb"):
                 pass
+
+
+def test_the_batch_size_comes_from_kpi_gx_batch_rows(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from kpi_pipeline.settings import DEFAULT_GX_BATCH_ROWS, gx_batch_rows
+
+    monkeypatch.delenv("KPI_GX_BATCH_ROWS", raising=False)
+    assert gx_batch_rows() == DEFAULT_GX_BATCH_ROWS == 200_000
+    monkeypatch.setenv("KPI_GX_BATCH_ROWS", "50_000")
+    assert gx_batch_rows() == 50_000
+    for bad in ("0", "-3", "lots"):
+        monkeypatch.setenv("KPI_GX_BATCH_ROWS", bad)
+        with pytest.raises(PipelineError, match="KPI_GX_BATCH_ROWS"):
+            gx_batch_rows()
+    with pytest.raises(PipelineError, match="at least 1 row"):
+        quality.run_quality(_warehouse(tmp_path, _rows()[:5]), [_mart()], {"model.p.fct_things"}, None,
+                            tmp_path / "docs", print, batch_rows=0)
