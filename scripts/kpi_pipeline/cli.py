@@ -1,7 +1,7 @@
 """`kpi-pipeline` console entry point: argument parsing and exit codes.
 
     kpi-pipeline run [--target T] [--select ...] [--exclude ...] [--full-refresh]
-                     [--as-of YYYY-MM-DD] [--vars YAML] [--data-dir DIR]
+                     [--as-of YYYY-MM-DD] [--vars YAML] [--data-dir DIR] [--full-checks]
                      [--skip-quality] [--skip-report] [--report-output FILE]
                      [--output-dir DIR] [--target-path DIR]
     kpi-pipeline report [--target T] [--output FILE] [--output-dir DIR] [--currency CODE]
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from kpi_pipeline import PROJECT_DIR
 from kpi_pipeline.errors import EXIT_ERROR, PipelineError
-from kpi_pipeline.settings import RunConfig, default_report_path, default_target, parse_date, parse_vars
+from kpi_pipeline.settings import RunConfig, default_report_path, default_target, gx_batch_rows, parse_date, parse_vars
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,6 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--as-of", metavar="YYYY-MM-DD", help="the as-of date (dbt var as_of_date)")
     run.add_argument("--vars", metavar="YAML", help="more dbt vars, a YAML/JSON mapping")
     run.add_argument("--data-dir", metavar="DIR", help="load <raw table>.csv|.parquet files from DIR instead of the demo seeds")
+    run.add_argument(
+        "--full-checks", action="store_true",
+        help="check whole tables: dbt var full_checks for the data tests of incremental models, and every "
+             "mart whole in the Great Expectations step (a refresh otherwise checks its window)",
+    )
     run.add_argument("--skip-quality", action="store_true", help="skip the Great Expectations checks")
     run.add_argument("--skip-report", action="store_true", help="do not write the HTML KPI report at the end")
     run.add_argument("--report-output", metavar="FILE", help="where the report goes (default <output-dir>/report/index.html)")
@@ -87,6 +92,8 @@ def config_from_args(ns: argparse.Namespace) -> RunConfig:
         report_output=_abs(ns.report_output, project) if ns.report_output else None,
         lock_max_age_hours=ns.lock_max_age_hours,
         debug=ns.debug,
+        full_checks=ns.full_checks,
+        gx_batch_rows=gx_batch_rows(),
     )
 
 

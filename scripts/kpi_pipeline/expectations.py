@@ -70,22 +70,35 @@ def _check(text: str) -> dict[str, str]:
     return {"check": text}
 
 
-def key_expectations(mart: Mart, columns: Mapping[str, ColumnInfo]) -> list[gxe.Expectation]:
+EMPTY_CHECK = "table is not empty"
+
+
+def grain_columns(mart: Mart, columns: Mapping[str, ColumnInfo]) -> list[str]:
+    """The mart's grain when every grain column exists, else [] (no key checks)."""
     grain = [c for c in mart.grain if c in columns]
-    if not grain or len(grain) != len(mart.grain):
-        return []
-    out: list[gxe.Expectation] = [
+    return grain if grain and len(grain) == len(mart.grain) else []
+
+
+def unique_check(grain: list[str]) -> str:
+    return f"key {grain[0]} is unique" if len(grain) == 1 else f"grain ({', '.join(grain)}) is unique"
+
+
+def not_null_expectations(grain: list[str]) -> list[gxe.Expectation]:
+    return [
         gxe.ExpectColumnValuesToNotBeNull(column=c, meta=_check(f"grain column {c} is not null"))
         for c in grain
     ]
+
+
+def key_expectations(mart: Mart, columns: Mapping[str, ColumnInfo]) -> list[gxe.Expectation]:
+    grain = grain_columns(mart, columns)
+    if not grain:
+        return []
+    out = not_null_expectations(grain)
     if len(grain) == 1:
-        out.append(gxe.ExpectColumnValuesToBeUnique(column=grain[0], meta=_check(f"key {grain[0]} is unique")))
+        out.append(gxe.ExpectColumnValuesToBeUnique(column=grain[0], meta=_check(unique_check(grain))))
     else:
-        out.append(
-            gxe.ExpectCompoundColumnsToBeUnique(
-                column_list=grain, meta=_check(f"grain ({', '.join(grain)}) is unique")
-            )
-        )
+        out.append(gxe.ExpectCompoundColumnsToBeUnique(column_list=grain, meta=_check(unique_check(grain))))
     return out
 
 
@@ -154,17 +167,58 @@ def checks_months(mart: Mart, columns: Mapping[str, ColumnInfo]) -> bool:
     return "period_month" in columns and mart.meta.get("contiguous_months") is not False
 
 
+def checks_row_count(mart: Mart) -> bool:
+    # `meta: {may_be_empty: true}`: a mart of optional input (e.g. the KPI targets) may have no rows
+    return mart.meta.get("may_be_empty") is not True
+
+
 def mart_suite(mart: Mart, columns: Mapping[str, ColumnInfo]) -> gx.ExpectationSuite:
-    """The suite of one mart: row count, keys and value ranges (months: `months_suite`)."""
+    """The suite of one mart validated as one frame or table: row count, keys and value ranges
+    (months: `months_suite`)."""
     expectations: list[gxe.Expectation] = [
-        # `meta: {may_be_empty: true}`: a mart of optional input (e.g. the KPI targets) may have no rows
-        *([] if mart.meta.get("may_be_empty") is True else [
-            gxe.ExpectTableRowCountToBeBetween(min_value=1, meta=_check("table is not empty")),
-        ]),
+        *([gxe.ExpectTableRowCountToBeBetween(min_value=1, meta=_check(EMPTY_CHECK))] if checks_row_count(mart) else []),
         *key_expectations(mart, columns),
         *range_expectations(columns),
     ]
     return gx.ExpectationSuite(name=f"{mart.family}.{mart.name}", expectations=expectations)
+
+
+def row_suite(mart: Mart, columns: Mapping[str, ColumnInfo]) -> gx.ExpectationSuite:
+    """The row-wise part of `mart_suite` (grain not null, value ranges): what can be validated on any
+    subset of the rows, batch by batch or on a refresh window. The rest is `table_checks_suite`."""
+    return gx.ExpectationSuite(
+        name=f"{mart.family}.{mart.name}",
+        expectations=[*not_null_expectations(grain_columns(mart, columns)), *range_expectations(columns)],
+    )
+
+
+def row_suite_columns(mart: Mart, columns: Mapping[str, ColumnInfo]) -> list[str]:
+    """The columns `row_suite` reads, in table order."""
+    wanted = set(grain_columns(mart, columns)) | {c.name for c in columns.values() if range_for(c) is not None}
+    return [name for name in columns if name in wanted]
+
+
+def table_checks_suite(mart: Mart, grain: list[str], row_count: bool) -> gx.ExpectationSuite | None:
+    """The whole-table part of `mart_suite`, computed in SQL (`quality.table_checks_frame`) and validated
+    on the one-row frame of its results: `row_count` (rows in the table) at least 1, and
+    `duplicate_rows` (rows whose grain occurs more than once) 0. None: nothing to check."""
+    expectations: list[gxe.Expectation] = []
+    if row_count:
+        expectations.append(gxe.ExpectColumnMinToBeBetween(
+            column="row_count", min_value=1, meta={**_check(EMPTY_CHECK), "computed_in": "SQL"},
+            notes=f"row_count: count(*) of the whole table {mart.schema}.{mart.alias}, computed in SQL",
+        ))
+    if grain:
+        expectations.append(gxe.ExpectColumnMaxToBeBetween(
+            column="duplicate_rows", min_value=0, max_value=0,
+            meta={**_check(unique_check(grain)), "computed_in": "SQL", "grain": list(grain)},
+            notes=(f"duplicate_rows: rows of {mart.schema}.{mart.alias} whose ({', '.join(grain)}) occurs more "
+                   "than once (group by ... having count(*) > 1), computed in SQL over the whole table; on a "
+                   "refresh window, of the grain values of the window's rows"),
+        ))
+    if not expectations:
+        return None
+    return gx.ExpectationSuite(name=f"{mart.family}.{mart.name}.table", expectations=expectations)
 
 
 def reconciliation_suite(name: str, tolerance: float) -> gx.ExpectationSuite:

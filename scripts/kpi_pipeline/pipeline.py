@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kpi_pipeline import artifacts, history, loader, quarantine, raw_schema, summary
+from kpi_pipeline import artifacts, history, loader, quarantine, raw_schema, refresh_windows, summary
 from kpi_pipeline.contract import TABLES_BY_NAME
 from kpi_pipeline.dbt_step import DbtStepResult, dbt_args, run_dbt
 from kpi_pipeline.errors import EXIT_ERROR, EXIT_FAILURE, EXIT_OK, PipelineError
@@ -53,6 +53,8 @@ class RunState:
     quality: dict[str, Any] = field(default_factory=dict)
     quarantine: dict[str, Any] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
+    invocation_id: str | None = None  # the dbt build's (run_results.json), for its refresh windows
+    rebuilt_in_full: bool = False  # the build reran as a full refresh (history changed)
     notes: list[str] = field(default_factory=list)
     failed: bool = False
     error: str | None = None
@@ -189,7 +191,9 @@ def build_step(state: RunState) -> None:
             extra += ["--select", *config.select, "--indirect-selection", "cautious"]
         if config.full_refresh:
             extra.append("--full-refresh")
-        result = run_dbt(dbt_args(config, "build", extra), out)
+        # --full-checks: the data tests of incremental models check the whole table, not the window
+        build_vars = {"full_checks": True} if config.full_checks else None
+        result = run_dbt(dbt_args(config, "build", extra, extra_vars=build_vars), out)
         check_dbt(result, "build")
         changed = [m for m in result.messages.values() if "HISTORY_CHANGED" in m]
         if changed and not config.full_refresh:
@@ -200,7 +204,8 @@ def build_step(state: RunState) -> None:
             out(f"\nNOTE   {note}\n")
             state.notes.append(note)
             record["full_refresh_because"] = first[:300]
-            result = run_dbt(dbt_args(config, "build", [*extra, "--full-refresh"]), out)
+            state.rebuilt_in_full = True
+            result = run_dbt(dbt_args(config, "build", [*extra, "--full-refresh"], extra_vars=build_vars), out)
             check_dbt(result, "build")
         full = [m for m in result.messages.values() if "No space left on device" in m or "disk is full" in m.lower()]
         if full:
@@ -211,6 +216,7 @@ def build_step(state: RunState) -> None:
         manifest = artifacts.read_json(config.target_path / "manifest.json")
         run_results = artifacts.read_json(config.target_path / "run_results.json")
         state.results = artifacts.node_results(run_results, manifest)
+        state.invocation_id = refresh_windows.invocation_id(run_results)
         state.quality["_manifest"] = manifest
         if not result.success:
             state.failed = True
@@ -329,6 +335,8 @@ def quality_step(state: RunState) -> None:
         report = run_quality(
             warehouse, marts, built_models(state), config.effective_as_of(),
             config.output_dir / "data_docs", out,
+            invocation_id=state.invocation_id, whole_reason=whole_checks_reason(state),
+            batch_rows=config.gx_batch_rows,
         )
         failures = report.failures()
         for warning in report.warnings:
@@ -342,7 +350,19 @@ def quality_step(state: RunState) -> None:
             "data_docs": str(report.docs_index) if report.docs_index else None,
             "grain": {m.name: {"columns": list(m.grain), "from": m.grain_source} for m in marts},
             "no_grain": sorted(m.name for m in marts if not m.grain and m.name in report.validated),
+            # which rows of each mart were checked, and how (docs/operations.md, "What a refresh re-checks")
+            "full_checks": config.wants_full_checks(),
+            "whole_because": report.plan.whole_reason if report.plan else None,
+            "invocation_id": state.invocation_id,
+            "batch_rows": config.gx_batch_rows,
+            "checked_whole": sorted(name for name, c in report.checked.items() if c["scope"] == "whole"),
+            "checked_from": {name: {"column": c["column"], "from": c["from"]}
+                             for name, c in sorted(report.checked.items()) if c["scope"] == "window"},
+            "checked": report.checked,
         }
+        if report.checked:
+            record["checked"] = summary.describe_checked(state.quality)
+            out(f"marts checked: {record['checked']}")
         for outcome in failures:
             state.failures.append(
                 {"kind": "expectation", "suite": outcome.suite, "check": outcome.check,
@@ -353,6 +373,18 @@ def quality_step(state: RunState) -> None:
         if failures:
             state.failed = True
             record["status"] = "failed"
+
+
+def whole_checks_reason(state: RunState) -> str | None:
+    """Why every mart is checked whole in this run (None: incremental marts by their refresh window)."""
+    config = state.config
+    if config.wants_full_checks():
+        return "--full-checks"
+    if config.full_refresh:
+        return "--full-refresh"
+    if state.rebuilt_in_full:
+        return "the build reran as a full refresh (history changed)"
+    return None
 
 
 def report_step(state: RunState) -> None:
@@ -417,6 +449,7 @@ def build_summary(state: RunState, finished_at: dt.datetime) -> dict[str, Any]:
         "select": list(config.select),
         "exclude": list(config.exclude),
         "full_refresh": config.full_refresh,
+        "full_checks": config.wants_full_checks(),
         "steps": state.steps,
         "loaded_rows": state.loaded,
         "dbt": summary.dbt_counts(state.results),

@@ -14,6 +14,8 @@ import yaml
 
 from kpi_pipeline.errors import PipelineError
 
+DEFAULT_GX_BATCH_ROWS = 200_000  # rows of a mart the data-quality step reads into one pandas frame (DuckDB)
+
 
 @dataclass(frozen=True)
 class RunConfig:
@@ -33,6 +35,8 @@ class RunConfig:
     report_output: Path | None = None  # default <output_dir>/report/index.html
     lock_max_age_hours: float = 6.0
     debug: bool = False
+    full_checks: bool = False  # --full-checks: data tests and expectations on whole tables
+    gx_batch_rows: int = DEFAULT_GX_BATCH_ROWS  # env KPI_GX_BATCH_ROWS: the most rows GX reads into one frame
 
     def report_path(self) -> Path:
         return self.report_output or default_report_path(self.output_dir)
@@ -43,6 +47,10 @@ class RunConfig:
         if self.as_of_date is not None:
             merged["as_of_date"] = self.as_of_date.isoformat()
         return merged
+
+    def wants_full_checks(self) -> bool:
+        """--full-checks, or var full_checks true in --vars."""
+        return self.full_checks or str(self.vars.get("full_checks", "")).lower() == "true"
 
     def effective_as_of(self) -> dt.date | None:
         """The as-of date given on the command line (`--as-of` or `--vars`), if any."""
@@ -88,6 +96,20 @@ def vars_json(values: dict[str, Any]) -> str:
 
 def default_target() -> str:
     return os.environ.get("KPI_TARGET", "duckdb")
+
+
+def gx_batch_rows(default: int = DEFAULT_GX_BATCH_ROWS) -> int:
+    """KPI_GX_BATCH_ROWS: the most rows of a mart the data-quality step reads into one frame."""
+    text = os.environ.get("KPI_GX_BATCH_ROWS", "").strip().replace("_", "")
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise PipelineError(f"KPI_GX_BATCH_ROWS must be a whole number of rows >= 1, got {text!r}")
+    return value
 
 
 # --------------------------------------------------------------------------- vars
@@ -165,6 +187,7 @@ VAR_RULES = {
     "raw_schema": _identifier_rule,
     "raw_database": _identifier_rule,
     "load_demo_data": _bool_rule,
+    "full_checks": _bool_rule,
 }
 
 

@@ -32,6 +32,20 @@ def dbt_counts(results: list[NodeResult]) -> dict[str, dict[str, int]]:
     return out
 
 
+def describe_checked(quality: dict[str, Any]) -> str:
+    """Which marts the data-quality step checked whole and which from a date, in one line."""
+    whole = quality.get("checked_whole") or []
+    windows = quality.get("checked_from") or {}
+    parts = []
+    if whole:
+        why = quality.get("whole_because")
+        parts.append(f"{len(whole)} whole" + (f" ({why})" if why else ""))
+    if windows:
+        parts.append("from a date: " + ", ".join(
+            f"{name} ({w['column']} >= {w['from']})" for name, w in windows.items()))
+    return "; ".join(parts) or "-"
+
+
 def write_json(summary: dict[str, Any], output_dir: Path) -> Path:
     output_dir.mkdir(parents=True, exist_ok=True)
     path = output_dir / "run_summary.json"
@@ -77,6 +91,8 @@ def render(summary: dict[str, Any]) -> str:
                 f"on {len(quality.get('validated', []))} marts",
             )
         )
+        if quality.get("checked"):
+            lines.append(_row("marts checked", describe_checked(quality)))
         if quality.get("data_docs"):
             lines.append(_row("data docs", quality["data_docs"]))
     report = summary.get("report") or {}

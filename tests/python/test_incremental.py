@@ -344,6 +344,11 @@ def test_incremental_refresh_equals_full_refresh_on_postgres(tmp_path: Path) -> 
             only_inc = cur.fetchone()[0]
             if only_full or only_inc:
                 problems.append(f"{schema}.{name}: {only_full} only in full, {only_inc} only in incremental")
+        # the refresh windows of the incremental marts (record_refresh_window): null on the full builds,
+        # a first day on the two incremental runs
+        cur.execute("select model_name, count(window_start), count(*) from ops.refresh_windows group by 1 order by 1")
+        windows = cur.fetchall()
         conn.close()
+    assert windows == [("fct_marketing_spend_daily", 2, 4), ("fct_touchpoints", 2, 4)], windows
     assert len(tables) > 20
     assert not problems, "incremental != full refresh on PostgreSQL:\n" + "\n".join(problems)

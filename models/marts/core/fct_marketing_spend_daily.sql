@@ -8,6 +8,7 @@
     materialized='incremental',
     unique_key='spend_id',
     incremental_strategy='delete+insert',
+    pre_hook="{{ record_refresh_window('spend_date') }}",
 ) }}
 
 with

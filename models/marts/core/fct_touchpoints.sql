@@ -4,11 +4,14 @@
     recomputes every lead with a touch, or created, in the last
     incremental_lookback_days days before the latest touched_date held
     (delete+insert on lead_id: all rows of those leads are replaced).
+    The refresh window recorded for the data-quality step therefore starts at
+    the earliest touch of those leads (macros/incremental/refresh_windows.sql).
 -#}
 {{ config(
     materialized='incremental',
     unique_key='lead_id',
     incremental_strategy='delete+insert',
+    pre_hook="{{ record_refresh_window('touched_date', start_query=touchpoints_rewrite_start()) }}",
 ) }}
 
 with

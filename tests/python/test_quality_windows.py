@@ -1,0 +1,83 @@
+"""The Great Expectations step on a refresh (issue 18): dbt records in ops.refresh_windows what each
+incremental mart's run rewrote (macro record_refresh_window, a pre-hook); `kpi-pipeline run` then checks
+those marts from their window, every other mart whole, and everything whole with --full-checks. Three
+runs of the demo data on one throwaway DuckDB file (a few minutes on two cores)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from test_pipeline_cli import Run, copy_demo_csvs, run_pipeline
+
+WINDOWED = {"fct_touchpoints": "touched_date", "fct_marketing_spend_daily": "spend_date"}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    work = tmp_path_factory.mktemp("quality_windows")
+    data = copy_demo_csvs(work / "data")
+    db = work / "warehouse.duckdb"
+    args = ("--data-dir", str(data), "--skip-report")
+    out = {}
+    for name, extra in (("first", ()), ("refresh", ()), ("full_checks", ("--full-checks",))):
+        out[name] = run_pipeline(work / name, *args, *extra, db=db)
+        assert out[name].code == 0, out[name].stdout[-3000:] + out[name].stderr[-3000:]
+    return out
+
+
+def _windows(db: Path) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as conn:
+        return conn.execute(
+            "select invocation_id, model_name, window_column, window_start from ops.refresh_windows "
+            "order by recorded_at, model_name"
+        ).fetchall()
+
+
+def test_a_first_build_records_whole_tables_and_checks_everything_whole(runs: dict[str, Run]) -> None:
+    quality = runs["first"].summary["expectations"]
+    invocation = quality["invocation_id"]
+    first = [row for row in _windows(runs["first"].db) if row[0] == invocation]
+    assert {(row[1], row[2], row[3]) for row in first} == {(m, c, None) for m, c in WINDOWED.items()}
+    assert quality["checked_from"] == {} and quality["failed"] == 0
+    assert set(WINDOWED) <= set(quality["checked_whole"])
+    assert "rebuilt it whole" in quality["checked"]["fct_touchpoints"]["why"]
+
+
+def test_a_refresh_checks_incremental_marts_from_their_window(runs: dict[str, Run]) -> None:
+    quality = runs["refresh"].summary["expectations"]
+    rows = {row[1]: row for row in _windows(runs["refresh"].db) if row[0] == quality["invocation_id"]}
+    assert set(rows) == set(WINDOWED)
+    assert quality["whole_because"] is None and quality["failed"] == 0
+    assert set(quality["checked_from"]) == set(WINDOWED)
+    for mart, column in WINDOWED.items():
+        start = rows[mart][3]
+        assert isinstance(start, dt.date)
+        assert quality["checked_from"][mart] == {"column": column, "from": start.isoformat()}
+        assert quality["checked"][mart]["scope"] == "window"
+    with duckdb.connect(str(runs["refresh"].db), read_only=True) as conn:
+        # the spend window is the lookback before the latest day held; fewer rows than the table
+        latest = conn.execute("select max(spend_date) from marts.fct_marketing_spend_daily").fetchone()[0]
+        assert rows["fct_marketing_spend_daily"][3] == latest - dt.timedelta(days=3)
+        total = conn.execute("select count(*) from marts.fct_marketing_spend_daily").fetchone()[0]
+        assert quality["checked"]["fct_marketing_spend_daily"]["rows"] < total
+        # every rewritten touch (all touches of a lead touched or created in the window) is in the window
+        start = rows["fct_touchpoints"][3]
+        assert start <= conn.execute("select max(touched_date) from marts.fct_touchpoints").fetchone()[0] - dt.timedelta(days=3)
+    # every non-incremental mart is still checked whole, the same checks as on the first run
+    assert set(quality["checked_whole"]) == set(quality["validated"]) - set(WINDOWED)
+    assert quality["passed"] == runs["first"].summary["expectations"]["passed"]
+    assert "marts checked" in runs["refresh"].stdout and "fct_marketing_spend_daily (spend_date >=" in runs["refresh"].stdout
+
+
+def test_full_checks_checks_every_mart_whole(runs: dict[str, Run]) -> None:
+    quality = runs["full_checks"].summary["expectations"]
+    assert quality["full_checks"] is True and quality["whole_because"] == "--full-checks"
+    assert quality["checked_from"] == {} and set(quality["checked_whole"]) == set(quality["validated"])
+    assert runs["full_checks"].summary["full_checks"] is True
+    # dbt still recorded the refresh windows of that (incremental) build
+    rows = [row for row in _windows(runs["full_checks"].db) if row[0] == quality["invocation_id"]]
+    assert {row[1] for row in rows} == set(WINDOWED) and all(row[3] is not None for row in rows)
