@@ -36,6 +36,9 @@ import pytest
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import native_types  # noqa: E402
 from kpi_pipeline import loader  # noqa: E402
 from kpi_pipeline.contract import TABLES  # noqa: E402
 from kpi_pipeline.demo_files import copy_demo_data, seed_path  # noqa: E402
@@ -471,40 +474,34 @@ def _first_column(pg: ClusterSettings, table: str) -> str:
 # ---------------------------------------------------------------- sources created by another tool
 
 
-def _pg_native_type(column: Any) -> str:
-    return {
-        "date": "date",
-        "timestamp": "timestamptz",
-        "integer": "bigint",
-        "boolean": "boolean",
-    }.get(column.type) or ("double precision" if column.type == "decimal" and column.scale else
-                          "numeric(18, 4)" if column.type == "decimal" else "text")
-
-
 def test_sources_of_another_tool_with_native_types_on_postgres(
     pg: ClusterSettings, demo_warehouse: Path, tmp_path: Path
 ) -> None:
-    """Tables a loader created in schema crm_export (not kpi-pipeline's), typed natively: a plain
-    `dbt build --target pg` with KPI_RAW_SCHEMA and no load step gives the DuckDB demo's marts."""
+    """Tables a loader created in schema crm_export (not kpi-pipeline's), typed natively (native_types.py:
+    dates as date, timestamp or timestamptz at UTC midnight): a plain `dbt build --target pg` with
+    KPI_RAW_SCHEMA and no load step, in a session time zone west of UTC (PGTZ), gives the DuckDB demo's
+    marts."""
     with closing(_connect(pg)) as conn, conn.cursor() as cur:
         cur.execute("create database native_sources")
     with closing(_connect(pg, database="native_sources")) as conn, conn.cursor() as cur:
+        cur.execute("set time zone 'UTC'")
         cur.execute("create schema crm_export")
-        for table in TABLES:
+        for index, table in enumerate(TABLES):
             columns = table.column_names
             cur.execute(f"create temporary table load_{table.name} ({', '.join(f'{c} text' for c in columns)})")
             with seed_path(table.name).open(encoding="utf-8") as handle:
                 cur.copy_expert(f"copy load_{table.name} from stdin with (format csv, header true)", handle)
             select = ", ".join(
-                f"cast(nullif(trim({c.name}), '') as {_pg_native_type(c)}) as {c.name}" for c in table.columns
+                f"{native_types.select_expression('postgres', index, c)} as {c.name}" for c in table.columns
             )
             cur.execute(f"create table crm_export.{table.name} as select {select} from load_{table.name}")
         cur.execute(
             "select distinct data_type from information_schema.columns where table_schema = 'crm_export'"
         )
         types = {r[0] for r in cur.fetchall()}
-    assert {"date", "timestamp with time zone", "double precision", "numeric", "bigint", "boolean"} <= types
-    env = {**_pg_env(pg, tmp_path), "KPI_PG_DATABASE": "native_sources", "KPI_RAW_SCHEMA": "crm_export"}
+    assert native_types.expected_types("postgres") <= types
+    env = {**_pg_env(pg, tmp_path), "KPI_PG_DATABASE": "native_sources", "KPI_RAW_SCHEMA": "crm_export",
+           "PGTZ": native_types.WEST_ZONE}
     result = subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), "build", "--quiet", "--target", "pg",
          "--project-dir", str(PROJECT_DIR), "--target-path", str(tmp_path / "target"),

@@ -9,9 +9,11 @@
   the demo) loaded with `kpi-pipeline run --data-dir`, then a plain `dbt build`
   (the README's way), `dbt seed` with the demo's var and `kpi-pipeline run`
   without --data-dir: every raw table and every mart is unchanged after each.
-- Tables created by another tool, with native types (dates, timestamps with a
-  time zone, numerics, doubles, booleans), in a schema named by KPI_RAW_SCHEMA:
-  a plain `dbt build` with no load step gives exactly the demo's marts.
+- Tables created by another tool, with native types (dates as DATE, TIMESTAMP or
+  TIMESTAMPTZ at UTC midnight, timestamps with and without a time zone, numerics,
+  doubles, booleans), in a schema named by KPI_RAW_SCHEMA: a plain `dbt build`
+  with no load step, in a session time zone west of UTC, gives exactly the demo's
+  marts.
 - The quarantine threshold holds the marts: a run whose deals are more than 1 %
   bad exits 1, every model downstream of the deals keeps its last good state
   (a valid new won deal is not counted yet), and a mart that does not read the
@@ -36,8 +38,9 @@ sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fingerprint_tables import compare, fingerprints  # noqa: E402
-from kpi_pipeline.contract import TABLES, TABLES_BY_NAME, Table  # noqa: E402
+from kpi_pipeline.contract import TABLES, TABLES_BY_NAME  # noqa: E402
 from kpi_pipeline.demo_files import seed_path  # noqa: E402
+import native_types  # noqa: E402
 from test_pipeline_cli import Run, run_pipeline  # noqa: E402
 
 CONTRACT_LAYER = ("base_", "stg_")
@@ -227,28 +230,15 @@ def test_a_demo_run_on_the_users_warehouse_builds_from_their_tables(
 # ---------------------------------------------------------------- tables of another tool, native types
 
 
-def _native_type(table: Table, column) -> str:
-    if column.type == "date":
-        return "date"
-    if column.type == "timestamp":
-        return "timestamptz"
-    if column.type == "integer":
-        # a loader that writes whole numbers as doubles (pandas does)
-        return "double" if column.name == "impressions" else "bigint"
-    if column.type == "decimal":
-        return "double" if column.scale else "decimal(18, 4)"
-    if column.type == "boolean":
-        return "boolean"
-    return "varchar"
-
-
 def create_native_tables(con: duckdb.DuckDBPyConnection, schema: str) -> None:
-    """Every contract table from the demo CSVs, typed the way a loader types them."""
+    """Every contract table from the demo CSVs, typed the way a loader types them (native_types.py: dates as
+    DATE, TIMESTAMP or TIMESTAMPTZ at UTC midnight, timestamps as TIMESTAMPTZ or naive UTC), loaded in UTC."""
+    con.execute("set TimeZone = 'UTC'")
     con.execute(f"create schema {schema}")
-    for table in TABLES:
+    for index, table in enumerate(TABLES):
         path = str(seed_path(table.name)).replace("'", "''")
         select = ", ".join(
-            f"cast(nullif(trim({c.name}), '') as {_native_type(table, c)}) as {c.name}" for c in table.columns
+            f"{native_types.select_expression('duckdb', index, c)} as {c.name}" for c in table.columns
         )
         con.execute(
             f"create table {schema}.{table.name} as select {select} "
@@ -257,6 +247,9 @@ def create_native_tables(con: duckdb.DuckDBPyConnection, schema: str) -> None:
 
 
 def test_tables_of_another_tool_with_native_types(demo_warehouse: Path, tmp_path: Path) -> None:
+    """Native-typed sources read in a session time zone west of UTC (TZ, which DuckDB's session follows):
+    a date stored as an instant at UTC midnight is the day before in that zone, and the marts must still
+    equal the demo's UTC build exactly."""
     db = tmp_path / "native.duckdb"
     con = duckdb.connect(str(db))
     try:
@@ -266,12 +259,12 @@ def test_tables_of_another_tool_with_native_types(demo_warehouse: Path, tmp_path
         ).fetchall()}
     finally:
         con.close()
-    assert {"DATE", "TIMESTAMP WITH TIME ZONE", "DOUBLE", "DECIMAL(18,4)", "BIGINT", "BOOLEAN"} <= types
+    assert native_types.expected_types("duckdb") <= types
     result = subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), "build", "--quiet", "--project-dir", str(PROJECT_DIR),
          "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
         cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
-        env={**__import__("conftest").dbt_env(db), "KPI_RAW_SCHEMA": "crm_export"},
+        env={**__import__("conftest").dbt_env(db), "KPI_RAW_SCHEMA": "crm_export", "TZ": native_types.WEST_ZONE},
     )
     assert result.returncode == 0, result.stdout[-4000:]
     differences = compare(fingerprints(demo_warehouse), fingerprints(db))
