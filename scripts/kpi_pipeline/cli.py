@@ -21,6 +21,7 @@ from pathlib import Path
 
 from kpi_pipeline import PROJECT_DIR
 from kpi_pipeline.errors import EXIT_ERROR, PipelineError
+from kpi_pipeline.safe_text import terminal_safe
 from kpi_pipeline.settings import RunConfig, default_report_path, default_target, gx_batch_rows, parse_date, parse_vars
 
 
@@ -122,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     except PipelineError as exc:
         if debug:
             traceback.print_exc()
-        print(f"kpi-pipeline: error: {exc}", file=sys.stderr)
+        print(terminal_safe(f"kpi-pipeline: error: {exc}"), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("kpi-pipeline: interrupted", file=sys.stderr)
@@ -132,7 +133,9 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         print(
-            f"kpi-pipeline: internal error: {type(exc).__name__}: {first} (re-run with --debug for the traceback)",
+            terminal_safe(
+                f"kpi-pipeline: internal error: {type(exc).__name__}: {first} (re-run with --debug for the traceback)"
+            ),
             file=sys.stderr,
         )
         return EXIT_ERROR

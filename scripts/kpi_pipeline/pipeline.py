@@ -23,6 +23,7 @@ from kpi_pipeline.contract import TABLES_BY_NAME
 from kpi_pipeline.dbt_step import DbtStepResult, dbt_args, run_dbt
 from kpi_pipeline.errors import EXIT_ERROR, EXIT_FAILURE, EXIT_OK, PipelineError
 from kpi_pipeline.lock import PipelineLock, lock_path
+from kpi_pipeline.safe_text import terminal_safe
 from kpi_pipeline.settings import RunConfig, unknown_vars, validate_vars
 from kpi_pipeline.warehouse import Warehouse, resolve, row_count, table_exists
 
@@ -30,11 +31,13 @@ Printer = Callable[[str], None]
 
 
 def out(text: str) -> None:
-    print(text, flush=True)
+    """Every line of a run goes through out/err: data-derived text (quarantine messages, failing rows)
+    reaches the terminal with its control characters shown as <U+XXXX> (safe_text)."""
+    print(terminal_safe(text), flush=True)
 
 
 def err(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+    print(terminal_safe(text), file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -237,7 +240,7 @@ def _examples(state: RunState, sql: str | None) -> list[str]:
             cur = conn.cursor()
             cur.execute(f"select * from ({sql}) as failing_rows limit 3")
             names = [d[0] for d in cur.description]
-            return [", ".join(f"{n}={v}" for n, v in zip(names, row)) for row in cur.fetchall()]
+            return [terminal_safe(", ".join(f"{n}={v}" for n, v in zip(names, row))) for row in cur.fetchall()]
     except Exception:  # examples are a courtesy; never fail the run on them
         return []
 
@@ -489,7 +492,7 @@ def record_history(state: RunState, data: dict[str, Any], finished_at: dt.dateti
             expectations_failed=int(quality.get("failed", 0) or 0),
             quarantined_rows=int(state.quarantine.get("total_quarantined_rows", 0)),
             data_dir=str(state.config.data_dir) if state.config.data_dir else None,
-            message=state.error or ("; ".join(f["text"] for f in state.failures[:5]) or None),
+            message=terminal_safe(state.error or "; ".join(f["text"] for f in state.failures[:5])) or None,
         ),
     )
 

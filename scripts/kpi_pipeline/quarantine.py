@@ -5,7 +5,9 @@ rejected and held-back rows, the rejected share and the threshold);
 `quarantined_rows` one row per quarantined raw row (rule, column, message, the
 raw row). The report counts them per table and rule, and names every table
 whose rejected share is above var `quarantine_threshold` with examples: those
-fail the run (exit 1).
+fail the run (exit 1). A message quotes the raw value, so the examples are
+made safe for a terminal here, where they leave the warehouse (control
+characters as <U+XXXX>, safe_text.terminal_safe).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kpi_pipeline.safe_text import terminal_safe
 from kpi_pipeline.warehouse import Warehouse, relation, table_exists
 
 SCHEMA = "quarantine"
@@ -105,7 +108,7 @@ def read_report(warehouse: Warehouse) -> QuarantineReport | None:
         )
         for raw_table, rule, column, count in cur.fetchall():
             if raw_table in tables:
-                tables[raw_table].rules[f"{rule} ({column})"] = int(count)
+                tables[raw_table].rules[terminal_safe(f"{rule} ({column})")] = int(count)
         for table in tables.values():
             if not table.above_threshold:
                 continue
@@ -115,6 +118,6 @@ def read_report(warehouse: Warehouse) -> QuarantineReport | None:
                 + " and counts_toward_threshold order by quarantined_row_id limit " + str(MAX_EXAMPLES),
                 (table.raw_table,),
             )
-            table.examples = [f"{key}: {message}" for key, message in cur.fetchall()]
+            table.examples = [terminal_safe(f"{key}: {message}") for key, message in cur.fetchall()]
     threshold = next(iter(tables.values())).threshold if tables else 0.0
     return QuarantineReport(threshold=threshold, tables=tables)

@@ -1,4 +1,9 @@
-"""The run summary: one JSON document (`run_summary.json`) and its terminal table."""
+"""The run summary: one JSON document (`run_summary.json`) and its terminal table.
+
+The table quotes data-derived text (failures with examples of raw values, notes,
+errors): it is rendered with control characters shown as <U+XXXX>
+(safe_text.terminal_safe), so a value cannot rewrite the terminal. The JSON
+document escapes them itself (json.dumps writes \u001b)."""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_pipeline.artifacts import NodeResult
+from kpi_pipeline.safe_text import terminal_safe
 
 PASS_STATES = {"success", "pass"}
 
@@ -136,4 +142,4 @@ def render(summary: dict[str, Any]) -> str:
     lines.append("-" * 72)
     lines.append(_row("summary", summary.get("summary_path") or "-"))
     lines.append("=" * 72)
-    return "\n".join(lines)
+    return terminal_safe("\n".join(lines))

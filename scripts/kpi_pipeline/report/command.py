@@ -24,6 +24,7 @@ from kpi_pipeline.report.figures import channel_colours
 from kpi_pipeline.report.model import Chart, Section
 from kpi_pipeline.report.page import Page, render
 from kpi_pipeline.report.source import MartSource, MartUnavailable
+from kpi_pipeline.safe_text import terminal_safe
 from kpi_pipeline.warehouse import Warehouse, resolve
 
 TITLE = "Sales & marketing KPIs"
@@ -151,8 +152,8 @@ def report_main(project_dir: Path, target: str, output: Path, currency: str | No
     """`kpi-pipeline report`: 0 when written (missing marts are a warning), PipelineError (exit 2) otherwise."""
     warehouse = resolve(project_dir, target)
     result = write_report(warehouse, output, currency or reporting_currency(project_dir, {}), read_only=True)
-    print(f"kpi-pipeline report: wrote {describe(result)} from {warehouse.description}", flush=True)
+    print(terminal_safe(f"kpi-pipeline report: wrote {describe(result)} from {warehouse.description}"), flush=True)
     warning = missing_warning(result)
     if warning:
-        print(f"kpi-pipeline report: warning: {warning}", file=sys.stderr, flush=True)
+        print(terminal_safe(f"kpi-pipeline report: warning: {warning}"), file=sys.stderr, flush=True)
     return EXIT_OK
