@@ -4,10 +4,21 @@ Colours are fixed per channel (by the channel's position in dim_channels), so a
 channel has the same colour in every chart and in every run. Month axes are
 date axes with one period per month (bars and points sit in the middle of
 their month). NULL values stay None: a gap in a line, no bar, a blank cell.
+
+Plotly draws text as its own pseudo-HTML: `<a href>` becomes a live link,
+`<span style>` restyles, `<br>`, `<b>` ... are markup, in tick labels, legends,
+hover labels, annotations, menus and titles. Sections pass plain text (names
+from the data, ids as categories' labels); `figure` and `small_multiples`
+escape every text the figure shows once, in one place (`plotly_escaped`):
+`<` and `>` become `&lt;` and `&gt;`, and `&` becomes `&amp;` where Plotly
+would read an entity, so a name is drawn as the characters it holds. The
+templates (hovertemplate, texttemplate) are the report's own markup and are
+left as they are: data never goes into them, only `%{...}` references.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -36,6 +47,36 @@ TEMPLATE = go.layout.Template(
         yaxis={"gridcolor": "#e5e7eb", "linecolor": "#9ca3af", "zerolinecolor": "#9ca3af", "automargin": True},
     )
 )
+
+
+# what Plotly's convertEntities (plotly.js 4.x, svg_text_utils) turns into a character: &name; &#10; &#x0A;
+PLOTLY_ENTITY = re.compile(r"&(?=(#\d+|#x[\da-fA-F]+|[a-z]+);)")
+# the keys of a figure (trace or layout, at any depth) whose strings Plotly draws as text
+TEXT_KEYS = frozenset({
+    "x", "y", "text", "name", "customdata", "hovertext", "label", "labels", "ticktext",
+})
+# never escaped, whatever their key: the report's own templates, formats, and data the page's script reads
+RAW_KEYS = frozenset({"hovertemplate", "texttemplate", "meta", "template"})
+
+
+def plotly_text(text: str) -> str:
+    """Plain text as Plotly draws it literally: 'a <b>bold</b> & co' -> 'a &lt;b&gt;bold&lt;/b&gt; & co'."""
+    return PLOTLY_ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escaped(value: Any, is_text: bool) -> Any:
+    if isinstance(value, dict):
+        return {k: v if k in RAW_KEYS else _escaped(v, k in TEXT_KEYS) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_escaped(v, is_text) for v in value]
+    if is_text and isinstance(value, str):
+        return plotly_text(value)
+    return value
+
+
+def plotly_escaped(fig: dict[str, Any]) -> dict[str, Any]:
+    """The figure with every string Plotly draws as text escaped (plotly_text), templates left as they are."""
+    return _escaped(fig, False)
 
 
 def colour(index: int) -> str:
@@ -70,7 +111,7 @@ def hover(unit: str, value: str = "y", label: str = "x") -> str:
 def figure(data: Sequence[Any], layout: dict[str, Any]) -> dict[str, Any]:
     """A validated Plotly figure as a plain dict (what Plotly.newPlot takes)."""
     fig = go.Figure(data=list(data), layout={"template": TEMPLATE, **layout})
-    return fig.to_plotly_json()
+    return plotly_escaped(fig.to_plotly_json())
 
 
 def time_lines(
@@ -117,4 +158,4 @@ def small_multiples(
     for index, (_title, trace) in enumerate(panels):
         fig.add_trace(trace, row=index // columns + 1, col=index % columns + 1)
     fig.update_layout(template=TEMPLATE, **layout)
-    return fig.to_plotly_json()
+    return plotly_escaped(fig.to_plotly_json())

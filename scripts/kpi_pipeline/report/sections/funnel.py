@@ -198,7 +198,7 @@ def dropoff_blocks(source: MartSource, ctx: Context) -> list[Block]:
     traces = [
         go.Bar(y=y_labels, x=[plain(sums[(stage, kind, reason)]) for stage, kind in keys], name=reason,
                orientation="h", marker={"color": colour(i)},
-               hovertemplate="%{y}: %{x:,.0f} " + reason + "<extra></extra>")
+               hovertemplate="%{y}: %{x:,.0f} %{fullData.name}<extra></extra>")  # the reason, escaped as a name
         for i, reason in enumerate(reasons)
     ]
     fig = figure(traces, {"barmode": "stack", "yaxis": {"autorange": "reversed", "automargin": True},
