@@ -13,7 +13,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from kpi_pipeline import artifacts, history, loader, quarantine, raw_schema, ref
 from kpi_pipeline.contract import TABLES_BY_NAME
 from kpi_pipeline.dbt_step import DbtStepResult, dbt_args, run_dbt
 from kpi_pipeline.errors import EXIT_ERROR, EXIT_FAILURE, EXIT_OK, PipelineError
-from kpi_pipeline.lock import PipelineLock, lock_path
+from kpi_pipeline.lock import PgAdvisoryLock, PipelineLock, lock_path
 from kpi_pipeline.safe_text import terminal_safe
 from kpi_pipeline.settings import RunConfig, unknown_vars, validate_vars
 from kpi_pipeline.warehouse import Warehouse, resolve, row_count, table_exists
@@ -510,7 +510,13 @@ def run(config: RunConfig) -> int:
         dt.timedelta(hours=config.lock_max_age_hours),
         report=lambda message: (err(f"kpi-pipeline: {message}"), state.notes.append(message)),
     )
-    with lock:
+    with ExitStack() as locks:
+        locks.enter_context(lock)  # this checkout (and the DuckDB file)
+        if warehouse.kind == "postgres":
+            # the file lock only sees runs of this checkout: one job at a time per PostgreSQL database,
+            # whatever the checkout or host, is an advisory lock in the database itself (its connection
+            # also checks that the warehouse is reachable: PipelineError, exit 2, no history)
+            locks.enter_context(PgAdvisoryLock(warehouse, state.run_id))
         out(f"kpi-pipeline run {state.run_id}: target {config.target} ({warehouse.description})")
         with warehouse.connect():  # unreachable warehouse: PipelineError, exit 2, no history
             pass

@@ -7,7 +7,10 @@ bulk-loads the raw tables with COPY, builds every model with its data and unit
 tests, and runs the Great Expectations checks through GX's SQL datasource. Its
 marts are then compared, table by table and row by row, with the DuckDB build
 of the same data (the shared `demo_warehouse` fixture), and the read-only
-`bi_reader` role is probed as a logged-in member of it.
+`bi_reader` role is probed as a logged-in member of it. While that run holds
+the warehouse, a second `kpi-pipeline run` of the same schedule starts from
+another checkout of the project (its own lock file): the database's advisory
+lock must refuse it, so the marts compared are those of the one complete build.
 
 Skipped only when the PostgreSQL server binaries are absent (scripts/setup.sh
 installs them); with CI=true or KPI_REQUIRE_POSTGRES=1 their absence is a
@@ -22,8 +25,11 @@ import decimal
 import json
 import math
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
@@ -71,6 +77,9 @@ class PgRun:
     stderr: str
     out: Path
     target: Path
+    pid: int = 0
+    rival: "PgRun | None" = None  # the same job started from another checkout while this one ran
+    checkout: Path | None = None  # that other checkout
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -112,22 +121,70 @@ def _pg_env(pg: ClusterSettings, work: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def pg_run(pg: ClusterSettings, tmp_path_factory: pytest.TempPathFactory) -> PgRun:
-    """The one pipeline run on PostgreSQL: COPY load of a copy of seeds/, build, GX checks."""
-    work = tmp_path_factory.mktemp("pg_run")
-    data = copy_demo_data(work / "data")
-    cmd = [
+def other_checkout(dest: Path) -> Path:
+    """A second checkout of the project (as another clone, on another host, would be): its own files,
+    so its own `kpi_pipeline.PROJECT_DIR` and its own lock file under <checkout>/warehouse/."""
+    shutil.copytree(PROJECT_DIR, dest, symlinks=True, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "target", "warehouse", "logs", "__pycache__", ".pytest_cache", "dbt_packages", "*.duckdb*"))
+    return dest
+
+
+def _advisory_holders(pg: ClusterSettings) -> list[tuple[int, str]]:
+    """(server pid, application_name) of the sessions holding an advisory lock in the warehouse database."""
+    with closing(_connect(pg)) as conn, conn.cursor() as cur:
+        cur.execute(
+            "select l.pid, coalesce(a.application_name, '') from pg_locks l "
+            "left join pg_stat_activity a on a.pid = l.pid where l.locktype = 'advisory' and l.granted "
+            "and l.database = (select oid from pg_database where datname = current_database())"
+        )
+        return cur.fetchall()
+
+
+def _pipeline_cmd(work: Path, data: Path) -> list[str]:
+    return [
         sys.executable, "-m", "kpi_pipeline.cli", "run", "--target", "pg",
         "--data-dir", str(data),
         "--output-dir", str(work / "out"),
         "--target-path", str(work / "target"),
         "--log-path", str(work / "logs"),
     ]
-    proc = subprocess.run(
-        cmd, cwd=work, env=_pg_env(pg, work), capture_output=True, text=True, timeout=1500, check=False
-    )
-    return PgRun(proc.returncode, proc.stdout, proc.stderr, work / "out", work / "target")
+
+
+@pytest.fixture(scope="session")
+def pg_run(pg: ClusterSettings, tmp_path_factory: pytest.TempPathFactory) -> PgRun:
+    """The one pipeline run on PostgreSQL: COPY load of a copy of seeds/, build, GX checks; and, once it
+    holds the warehouse, the same job from a second checkout (it must be refused at once)."""
+    work = tmp_path_factory.mktemp("pg_run")
+    data = copy_demo_data(work / "data")
+    checkout = other_checkout(tmp_path_factory.mktemp("pg_second_checkout") / "project")
+    rival_work = tmp_path_factory.mktemp("pg_rival")
+    with (work / "stdout.txt").open("w") as stdout, (work / "stderr.txt").open("w") as stderr:
+        proc = subprocess.Popen(_pipeline_cmd(work, data), cwd=work, env=_pg_env(pg, work),
+                                stdout=stdout, stderr=stderr, text=True)
+        try:
+            deadline = time.monotonic() + 120
+            # start the rival once the first run holds the warehouse (or, without a database lock, has
+            # started loading into it)
+            while time.monotonic() < deadline and proc.poll() is None:
+                if any(name.startswith("kpi-pipeline") for _pid, name in _advisory_holders(pg)):
+                    break
+                if "== load ==" in (work / "stdout.txt").read_text():
+                    time.sleep(2)
+                    break
+                time.sleep(0.2)
+            rival_env = {**_pg_env(pg, rival_work), "PYTHONPATH": str(checkout / "scripts")}
+            second = subprocess.run(
+                _pipeline_cmd(rival_work, copy_demo_data(rival_work / "data")), cwd=rival_work, env=rival_env,
+                capture_output=True, text=True, timeout=1500, check=False,
+            )
+            code = proc.wait(timeout=1500)
+        except BaseException:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=60)
+            raise
+    rival = PgRun(second.returncode, second.stdout, second.stderr, rival_work / "out", rival_work / "target")
+    return PgRun(code, (work / "stdout.txt").read_text(), (work / "stderr.txt").read_text(), work / "out",
+                 work / "target", pid=proc.pid, rival=rival, checkout=checkout)
 
 
 @pytest.fixture(scope="session")
@@ -254,6 +311,104 @@ def test_pipeline_runs_on_postgres_with_copy_load_and_gx_checks(pg_run: PgRun) -
     }
     assert summary["expectations"]["passed"] > 0 and summary["expectations"]["failed"] == 0
     assert (pg_run.out / "data_docs" / "index.html").is_file()
+
+
+def test_a_second_job_from_another_checkout_is_refused_by_the_database_lock(
+    pg: ClusterSettings, pg_run: PgRun
+) -> None:
+    """Two checkouts, one schedule, one warehouse: the lock files differ (each under its own checkout), so
+    only the advisory lock in the database can stop the second job. It exits 2 at once, naming the
+    database and the session holding it, and touches nothing; the first builds alone (its marts equal
+    the DuckDB build: test_every_mart_matches_the_duckdb_build)."""
+    rival = pg_run.rival
+    assert rival is not None and pg_run.checkout is not None
+    assert pg_run.code == 0, pg_run.explain()
+    assert rival.code == 2, rival.explain()
+    assert "Traceback" not in rival.stderr and "already exists" not in rival.stdout + rival.stderr
+    assert (f"kpi-pipeline: error: another kpi-pipeline run holds the lock on postgres database {pg.database} "
+            f"at {pg.host}:{pg.port}") in rival.stderr, rival.explain()
+    assert f"application_name 'kpi-pipeline pid {pg_run.pid} on " in rival.stderr, rival.explain()
+    assert "client 127.0.0.1" in rival.stderr and "connected since " in rival.stderr
+    assert "wait for it to finish" in rival.stderr and "pg_terminate_backend(" in rival.stderr
+    assert "== load ==" not in rival.stdout and not (rival.out / "run_summary.json").exists()
+    # the rival's file lock was its own (another checkout) and is gone; nothing holds the database now
+    assert not list((pg_run.checkout / "warehouse").glob(".kpi-pipeline-*.lock"))
+    assert _advisory_holders(pg) == []
+    with closing(_connect(pg)) as conn, conn.cursor() as cur:
+        cur.execute("select run_id, status from ops.pipeline_runs")
+        assert cur.fetchall() == [(pg_run.summary["run_id"], "success")]
+
+
+def test_the_advisory_lock_admits_one_session_per_database(pg: ClusterSettings, tmp_path: Path) -> None:
+    """The lock alone, on two connections: the second try is refused naming the holder; after release it
+    succeeds; ending the holder's session (pg_terminate_backend) or killing its process frees it."""
+    from kpi_pipeline.errors import LockHeldError
+    from kpi_pipeline.lock import PgAdvisoryLock, advisory_lock_key
+
+    warehouse = Warehouse(
+        target="pg", kind="postgres", pg_host=pg.host, pg_port=pg.port, pg_user=pg.user,
+        pg_password=pg.password, pg_database=pg.database,
+    )
+    assert advisory_lock_key(pg.database) == advisory_lock_key(pg.database) != advisory_lock_key("other")
+    first, second = PgAdvisoryLock(warehouse, "first-run"), PgAdvisoryLock(warehouse, "second-run")
+    first.acquire()
+    try:
+        with pytest.raises(LockHeldError) as refused:
+            second.acquire()
+        text = str(refused.value)
+        assert f"holds the lock on postgres database {pg.database} at {pg.host}:{pg.port}" in text
+        assert f"application_name 'kpi-pipeline pid {os.getpid()} on " in text and "run first-ru" in text
+        assert f"server pid {first.conn.get_backend_pid()}" in text and "client 127.0.0.1" in text
+        assert second.conn is None
+        first.release()
+        assert first.conn is None
+        second.acquire()  # free after the release
+        with pytest.raises(LockHeldError):
+            first.acquire()
+        # the holder's session ends (an administrator's pg_terminate_backend, a dropped connection)
+        with closing(_connect(pg)) as admin, admin.cursor() as cur:
+            cur.execute("select pg_terminate_backend(%s)", (second.conn.get_backend_pid(),))
+        _eventually(first.acquire)
+        second.release()  # its session is gone: nothing to do, no error
+        first.release()
+        # the holder's process is killed: the server ends its session and frees the lock
+        holder = subprocess.Popen(
+            [sys.executable, "-c",
+             "import sys, time\n"
+             "from kpi_pipeline.lock import PgAdvisoryLock\n"
+             "from kpi_pipeline.warehouse import Warehouse\n"
+             f"w = Warehouse(target='pg', kind='postgres', pg_host={pg.host!r}, pg_port={pg.port}, "
+             f"pg_user={pg.user!r}, pg_password={pg.password!r}, pg_database={pg.database!r})\n"
+             "lock = PgAdvisoryLock(w, 'killed')\nlock.acquire()\nprint('held', flush=True)\ntime.sleep(300)\n"],
+            env={**os.environ, "PYTHONPATH": str(PROJECT_DIR / "scripts")}, stdout=subprocess.PIPE, text=True,
+        )
+        try:
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+            with pytest.raises(LockHeldError, match=f"kpi-pipeline pid {holder.pid} on "):
+                first.acquire()
+        finally:
+            holder.kill()
+            holder.wait(timeout=30)
+        _eventually(first.acquire)
+    finally:
+        first.release()
+        second.release()
+    assert _advisory_holders(pg) == []
+
+
+def _eventually(action: Any, seconds: float = 20) -> None:
+    """`action()` until it stops raising LockHeldError (the server ends a session asynchronously)."""
+    from kpi_pipeline.errors import LockHeldError
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            action()
+            return
+        except LockHeldError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 def test_every_model_data_test_and_unit_test_passes_on_postgres(pg_run: PgRun) -> None:
