@@ -71,13 +71,12 @@
     {%- endif -%}
     {#- only a command that runs the SQL needs the table (dbt compile, docs or a linter may run without it) -#}
     {%- set running = flags.WHICH in ('run', 'build', 'test', 'retry', 'seed', 'snapshot', 'show') -%}
-    {%- set existing = adapter.get_relation(
-        database=source_relation.database, schema=source_relation.schema, identifier=source_relation.identifier
-    ) -%}
+    {#- the warehouse's catalogue, not dbt's relation cache (warehouse_columns, macros/sources/) -#}
+    {%- set found_columns = warehouse_columns(source_relation) -%}
+    {%- set existing = source_relation if found_columns else none -%}
     {%- if existing is none and fallback == 'seed' -%}
-        {%- set existing = adapter.get_relation(
-            database=seed_relation.database, schema=seed_relation.schema, identifier=seed_relation.identifier
-        ) -%}
+        {%- set found_columns = warehouse_columns(seed_relation) -%}
+        {%- set existing = seed_relation if found_columns else none -%}
         {%- if existing is not none or not running -%}
             {%- do result.update({'relation': seed_relation}) -%}
         {%- endif -%}
@@ -105,7 +104,7 @@
         ) }}
     {%- endif -%}
     {%- set columns = {} -%}
-    {%- for column in adapter.get_columns_in_relation(existing) -%}
+    {%- for column in found_columns -%}
         {%- do columns.update({column.name | lower: column}) -%}
     {%- endfor -%}
     {%- set missing = [] -%}

@@ -26,18 +26,17 @@
     {%- if not execute or model.resource_type == 'unit_test' -%}
         {{ return(info) }}
     {%- endif -%}
-    {%- set existing = adapter.get_relation(
-        database=relation.database, schema=relation.schema, identifier=relation.identifier
-    ) -%}
-    {%- if existing is none -%}
+    {#- the warehouse's catalogue, not dbt's relation cache (warehouse_columns, macros/sources/) -#}
+    {%- set found_columns = warehouse_columns(relation) -%}
+    {%- if not found_columns -%}
         {%- do info.update({'exists': false, 'columns': []}) -%}
         {{ return(info) }}
     {%- endif -%}
     {%- set columns = [] -%}
-    {%- for column in adapter.get_columns_in_relation(existing) -%}
+    {%- for column in found_columns -%}
         {%- do columns.append(column.name | lower) -%}
     {%- endfor -%}
-    {%- do info.update({'relation': existing, 'columns': columns}) -%}
+    {%- do info.update({'columns': columns}) -%}
     {{ return(info) }}
 {%- endmacro %}
 
