@@ -100,6 +100,8 @@ def column_meta(table: Table, column: Column) -> dict:
     for name in ("absent_ok", "default", "required_with", "required_without", "not_before_reference", "fallback"):
         if getattr(column, name):
             meta[name] = getattr(column, name)
+    if column.required_when:
+        meta["required_when"] = {"column": column.required_when[0], "values": list(column.required_when[1])}
     return meta
 
 
@@ -149,6 +151,8 @@ def column_rules(table: Table, column: Column) -> list[str]:
         rules.append(f"Required when {column.required_with} has a value.")
     if column.required_without:
         rules.append(f"Required when {column.required_without} is empty.")
+    if column.required_when:
+        rules.append(f"Required when {column.required_when[0]} is {' or '.join(column.required_when[1])}.")
     if column.not_before_reference:
         rules.append(f"Must not be before the referenced row's {column.not_before_reference}.")
     if column.name in table.primary_key:
@@ -550,6 +554,9 @@ def render_markdown(tables: tuple[Table, ...] = TABLES) -> str:
                 rules.append(f"required with `{column.required_with}`")
             if column.required_without:
                 rules.append(f"required without `{column.required_without}`")
+            if column.required_when:
+                rules.append(f"required when `{column.required_when[0]}` is "
+                             + " or ".join(f"`{v}`" for v in column.required_when[1]))
             if column.not_before_reference:
                 rules.append(f"not before the referenced `{column.not_before_reference}`")
             out.append(

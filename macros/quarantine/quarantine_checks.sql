@@ -153,6 +153,16 @@
         }) -%}
     {%- endfor -%}
 
+    {%- for column in table.columns if column.get('required_when') -%}
+        {%- set other = by_name[column.required_when.column] -%}
+        {%- do checks.append({
+            'rule': 'missing_value', 'column': column.name,
+            'condition': clean_string('clean__' ~ column.name) ~ ' is null and ' ~ typed_value(other)
+                ~ " in ('" ~ column.required_when['values'] | join("', '") ~ "')",
+            'message': "'column " ~ column.name ~ " is empty, but " ~ other.name ~ " is ' || " ~ typed_value(other),
+        }) -%}
+    {%- endfor -%}
+
     {%- set formats = {
         'date': 'a date (YYYY-MM-DD)',
         'timestamp': 'an ISO 8601 timestamp (with a UTC offset, a time zone name or neither)',

@@ -81,7 +81,7 @@
         {"name": "opportunity_name", "logical_type": "string", "required": True},
         {"name": "owner_rep_id", "logical_type": "string", "required": True, "references": "crm_sales_reps.rep_id"},
         {"name": "created_at", "logical_type": "timestamp", "required": False, "absent_ok": True, "required_without": "close_date", "fallback": "close_date"},
-        {"name": "close_date", "logical_type": "date_or_timestamp", "required": False, "not_before": "created_at"},
+        {"name": "close_date", "logical_type": "date_or_timestamp", "required": False, "not_before": "created_at", "required_when": {"column": "stage", "values": ["closed_won", "closed_lost"]}},
         {"name": "stage", "logical_type": "string", "required": True, "normalize": "lower", "enum": ["prospecting", "discovery", "proposal", "negotiation", "closed_won", "closed_lost"]},
         {"name": "amount", "logical_type": "decimal", "required": False, "min_value": 0, "min_inclusive": True, "money_in": "currency", "absent_ok": True},
         {"name": "currency", "logical_type": "string", "required": False, "normalize": "upper", "fx_date": "created_at", "absent_ok": True, "required_with": "amount"},

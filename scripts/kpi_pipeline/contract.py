@@ -17,7 +17,9 @@ quarantine layer, see docs/quarantine.md): `min_value` (with `min_inclusive`),
 column of the row), `money_in` (an amount in the currency of that column:
 checked against var `max_plausible_amount`), `fx_date` (a currency column: an FX
 rate to the reporting currency must exist on or before that date column),
-`required_with` (required when another column has a value),
+`required_with` (required when another column has a value), `required_when`
+(required when another column holds one of some values, e.g. a close date for a
+closed stage),
 `not_before_reference` (not before a column of the referenced row), a table's
 `progression` (an ordered status column that must not go backwards) and
 `no_overlap` (periods of a partition that must not overlap). Every date and
@@ -51,6 +53,8 @@ class Column:
     default: str | None = None  # the value an empty (or absent) optional column takes, e.g. "unknown"
     required_with: str | None = None  # required when that other column of the row has a value
     required_without: str | None = None  # required when that other column of the row is empty
+    # required when that other column of the row holds one of these values: (column, values)
+    required_when: tuple[str, tuple[str, ...]] | None = None
     # a column of a referenced row this one must not precede (e.g. a status change of a lead before
     # the lead was created): "<foreign key column of this table>.<column of the referenced table>"
     not_before_reference: str | None = None
@@ -327,7 +331,8 @@ TABLES: tuple[Table, ...] = (
               "for the KPIs; required when close_date is empty.", required=False, absent_ok=True,
               fallback="close_date", required_without="close_date"),
             C("close_date", "date_or_timestamp", "Close date of the final close, or its date and time (kept); "
-              "empty while open.", required=False, not_before="created_at"),
+              "empty while open; required for a closed stage (closed_won, closed_lost).", required=False,
+              not_before="created_at", required_when=("stage", ("closed_won", "closed_lost"))),
             C("stage", "string", "Current stage.", enum=OPP_STAGES),
             C("amount", "decimal", "Deal amount (first-year contract value) in `currency`, >= 0; may be "
               "empty when not known (CRMs often leave it blank on open or lost deals): the deal still counts, "

@@ -259,6 +259,7 @@ EXPORT_DEFECT_KINDS = (
     "status_before_lead_created",
     "amount_without_currency",
     "deal_without_any_date",
+    "closed_deal_without_close_date",
 )
 
 
@@ -357,6 +358,12 @@ def plant_export_defects(data_dir: Path) -> dict[str, Expected]:
     new.append(dict(template, opportunity_id="OPP-DEFECT-NODATE", created_at="", close_date="", stage="discovery"))
     expect("deal_without_any_date", "crm_opportunities", "missing_value", "created_at",
            ["opportunity_id=OPP-DEFECT-NODATE"], "created_at is empty, and so is close_date")
+    # a won deal with no close date and no stage history: it closed on no known day, so it is neither open
+    # pipeline nor revenue of any month; quarantined, not counted as open
+    new.append(dict(template, opportunity_id="OPP-DEFECT-WONNODATE", created_at=created, stage="closed_won",
+                    close_date=""))
+    expect("closed_deal_without_close_date", "crm_opportunities", "missing_value", "close_date",
+           ["opportunity_id=OPP-DEFECT-WONNODATE"], "close_date is empty, but stage is closed_won")
     # not defects: a close with its time (no stage history: the deal closes on it), a won and a lost stage
     # change at one time (the deal's own stage, won, breaks the tie), no created time but a stage history
     new.append(dict(template, opportunity_id="OPP-DEFECT-CLOSETIME", created_at=created, stage="closed_won",

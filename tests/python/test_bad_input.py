@@ -362,6 +362,7 @@ def test_deal_dates_ties_and_close_times(defects_run: Run) -> None:
     assert rows["OPP-DEFECT-CLOSETIME"][:2] == ("won", "2026-03-10 18:04"), rows
     assert rows["OPP-DEFECT-NOCREATED"] == ("won", "2026-04-20 10:00", "2026-04-02 11:30"), rows
     assert "OPP-DEFECT-NOCUR" not in rows and "OPP-DEFECT-NODATE" not in rows
+    assert "OPP-DEFECT-WONNODATE" not in rows, "a won deal without a close date must not be counted as open"
 
 
 def test_absent_and_renamed_columns_are_read_with_a_warning(defects_run: Run) -> None:

@@ -91,8 +91,8 @@ opportunities_with_history as (
 
 -- an opportunity without any stage event (an export without stage history):
 -- its own stage, closed on its close_date when that is on or before the as-of
--- date; a close after the as-of date, or without a close_date, leaves it open
--- at an unknown open stage, and its owner is the owner at close
+-- date; a close after the as-of date leaves it open at an unknown open stage, and its owner is the owner
+-- at close (a closed stage without a close_date is quarantined: contract rule required_when)
 snapshot_stages as (
 
     select
