@@ -152,3 +152,35 @@
         else '{{ var("adapter_default_segment", "smb") }}'
     end
 {%- endmacro %}
+
+
+{#- checked_segment_sum(parsed, raw, kind='money', divisor=none, null_as_zero=false): an aggregate (for a
+    grouped select) summing a vendor's segment rows (Google Ads stats per device and network, Meta and LinkedIn
+    report rows) into the one row the contract knows, as the contract's raw text, checked segment by segment
+    BEFORE it is summed: a segment whose value does not parse gives that raw value, and a negative segment gives
+    the most negative one, so the contract quarantines the summed row with the rule a lone row would get
+    (unparseable_value, negative_value) instead of a sum that hides it (one unparseable segment dropped out of
+    the sum, one negative segment netting the others). An empty segment is an empty value (missing_value) unless
+    `null_as_zero` (impressions and clicks a platform leaves empty for none). `parsed` is the segment's parsed
+    number (vendor_decimal), `raw` its text (vendor_text); `kind` 'money' (decimal text; divided by `divisor`,
+    e.g. 1000000 for micros, kept to 6 decimals) or 'count' (whole-number text). -#}
+{% macro checked_segment_sum(parsed, raw, kind='money', divisor=none, null_as_zero=false) -%}
+    {%- if kind == 'count' -%}
+        {%- set summed = 'coalesce(sum(' ~ parsed ~ '), 0)' if null_as_zero else 'sum(' ~ parsed ~ ')' -%}
+        {%- set total = 'cast(cast(' ~ summed ~ ' as ' ~ dbt.type_bigint() ~ ') as ' ~ dbt.type_string() ~ ')' -%}
+        {%- set lowest = decimal_text('min(' ~ parsed ~ ')') -%}
+    {%- elif divisor -%}
+        {%- set total = decimal_text('cast(sum(' ~ parsed ~ ') / ' ~ divisor ~ '.0 as numeric(38, 6))') -%}
+        {%- set lowest = decimal_text('cast(min(' ~ parsed ~ ') / ' ~ divisor ~ '.0 as numeric(38, 6))') -%}
+    {%- else -%}
+        {%- set total = decimal_text('sum(' ~ parsed ~ ')') -%}
+        {%- set lowest = decimal_text('min(' ~ parsed ~ ')') -%}
+    {%- endif -%}
+    {%- set has_text = 'nullif(trim(' ~ raw ~ "), '') is not null" -%}
+    case
+        when sum(case when {{ parsed }} is null{{ ' and ' ~ has_text if null_as_zero }} then 1 else 0 end) > 0
+            then min(case when {{ parsed }} is null then nullif(trim({{ raw }}), '') end)
+        when min({{ parsed }}) < 0 then {{ lowest }}
+        else {{ total }}
+    end
+{%- endmacro %}

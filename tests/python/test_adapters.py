@@ -329,6 +329,15 @@ def test_salesforce_rows_are_mapped_or_listed(salesforce: Build) -> None:
     no_funnel = history["field"].eq("Status") & history["new_value"].isin(["Closed - Converted", "Nurturing"]) \
         & ~history["is_deleted"].map(ref.is_true)
     expected |= {("lead_history", i) for i in history.loc[no_funnel, "id"]}
+    # status changes and opportunity history of a deleted (or never synced) lead / opportunity
+    current_leads = set(lead.loc[~lead["is_deleted"].map(ref.is_true), "id"])
+    orphaned = history["field"].eq("Status") & ~history["new_value"].isin(["Closed - Converted", "Nurturing"]) \
+        & ~history["is_deleted"].map(ref.is_true) & ~history["lead_id"].isin(current_leads)
+    expected |= {("lead_history", i) for i in history.loc[orphaned, "id"]}
+    current_opportunities = set(opportunity.loc[~opportunity["is_deleted"].map(ref.is_true), "id"])
+    opp_history = ref.read("salesforce", "salesforce", "opportunity_history")
+    orphaned = ~opp_history["is_deleted"].map(ref.is_true) & ~opp_history["opportunity_id"].isin(current_opportunities)
+    expected |= {("opportunity_history", i) for i in opp_history.loc[orphaned, "id"]}
     members = ref.read("salesforce", "salesforce", "campaign_member")
     expected |= {("campaign_member", i) for i in members.loc[members["is_deleted"].map(ref.is_true), "id"]}
     expected.add(("campaign_member", "00v8d00000M05AAAA5"))  # contact 0038d00000C99AAAA9: no lead
@@ -523,3 +532,80 @@ def test_postgres_marts_equal_duckdb(salesforce_pg: Build, salesforce: Build) ->
                         assert abs(a - b) <= 1e-6 * max(1.0, abs(a)), (label, a, b)
                 else:
                     assert a == b, (label, a, b)
+
+
+# ---------------------------------------------------------------- vendor quirks: checked before summed, orphans listed
+
+
+def _edited_fixtures(work: Path, vendors: tuple[str, ...], edit: Any) -> list[Any]:
+    """The vendors' fixture tables copied into `work` and changed by edit(schema, table, rows, header)."""
+    import csv as csv_module
+
+    from vendor_fixtures import FixtureTable
+
+    tables = []
+    for table in fixture_tables(*vendors):
+        with table.path.open(newline="", encoding="utf-8") as handle:
+            reader = csv_module.DictReader(handle)
+            header, rows = list(reader.fieldnames or []), list(reader)
+        rows = edit(table.schema, table.name, rows) or rows
+        path = work / "fixtures" / table.schema / f"{table.name}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv_module.DictWriter(handle, fieldnames=header)
+            writer.writeheader()
+            writer.writerows(rows)
+        tables.append(FixtureTable(table.schema, table.name, path))
+    return tables
+
+
+def test_vendor_values_are_checked_before_they_are_summed(tmp_path: Path) -> None:
+    """Vendor rows as loaders sync them, quirks included, are mapped, listed as excluded or quarantined, never
+    summed away or silently defaulted (issue 22, cases 3 and 4):
+      - a Google Ads ad-day whose device segments hold a negative cost (which would net the others) and one
+        with an unparseable cost (which a sum would drop) are quarantined with the rule a lone row gets;
+      - an empty CurrencyIsoCode in a multi-currency org is not the default currency: the deal (it has an
+        amount) is quarantined as missing_value;
+      - a LeadHistory and an OpportunityHistory row whose lead / opportunity is not in Lead / Opportunity
+        (purged or hard-deleted) are listed in stg_salesforce__excluded_records, not joined away."""
+    negative_day, text_day = ("311", "2025-01-01"), ("312", "2025-01-01")
+    no_currency = "0068d00000O02AAAA2"
+
+    def edit(schema: str, name: str, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        if (schema, name) == ("google_ads", "ad_stats"):
+            for ad_id, day, cost in ((*negative_day, "-35500000"), (*text_day, "12,5")):
+                template = next(r for r in rows if r["ad_id"] == ad_id and r["date"] == day)
+                rows.append(dict(template, _fivetran_id=template["_fivetran_id"] + "x", device="TABLET",
+                                 cost_micros=cost))
+        if (schema, name) == ("salesforce", "opportunity"):
+            next(r for r in rows if r["id"] == no_currency)["currency_iso_code"] = ""
+        if (schema, name) == ("salesforce", "lead_history"):
+            rows.append(dict(rows[1], id="0178d00000HPURGED", lead_id="00Q8d00000LPURGED"))
+        if (schema, name) == ("salesforce", "opportunity_history"):
+            rows.append(dict(rows[1], id="0088d00000SPURGED", opportunity_id="0068d00000OPURGED"))
+        return rows
+
+    db = tmp_path / "warehouse.duckdb"
+    load_duckdb(db, _edited_fixtures(tmp_path, ("salesforce", "google_ads", "facebook_ads"), edit))
+    dbt_vars = {**SALESFORCE_VARS, "quarantine_threshold": 0.5}
+    # the contract layer only (models and seeds, no tests): the quarantine and the excluded records
+    proc = _dbt(["build", "--vars", json.dumps(dbt_vars), "--select", "+quarantined_rows",
+                 "+stg_salesforce__excluded_records", "--exclude-resource-type", "test", "unit_test"],
+                tmp_path, _env(tmp_path, "duckdb", db=db))
+    build = Build("vendor_quirks", dbt_vars, tmp_path, proc, db=db)
+    require(build)
+    quarantined = {
+        (r.raw_table, r.row_key): (r.rule_name, r.column_name)
+        for r in build.query("select raw_table, row_key, rule_name, column_name from quarantine.quarantined_rows")
+        .itertuples(index=False)
+    }
+    assert quarantined.get(("ads_spend_daily", "spend_id=google_ads:211~311:2025-01-01")) == (
+        "negative_value", "spend_amount"), quarantined
+    assert quarantined.get(("ads_spend_daily", "spend_id=google_ads:211~312:2025-01-01")) == (
+        "unparseable_value", "spend_amount"), quarantined
+    assert quarantined.get(("crm_opportunities", f"opportunity_id={no_currency}")) == (
+        "missing_value", "currency"), quarantined
+    excluded = build.query("select vendor_table, record_id, reason from staging.stg_salesforce__excluded_records")
+    reasons = {(r.vendor_table, r.record_id): r.reason for r in excluded.itertuples(index=False)}
+    assert "not in Lead" in reasons.get(("lead_history", "0178d00000HPURGED"), ""), reasons
+    assert "not in Opportunity" in reasons.get(("opportunity_history", "0088d00000SPURGED"), ""), reasons

@@ -59,8 +59,11 @@ report_rows as (
         {{ vendor_text('account_id') }} as account_key,
         {{ vendor_date_text('report_date') }} as spend_date,
         {{ vendor_decimal('spend') }} as spend,
+        {{ vendor_text('spend') }} as spend_text,
         {{ vendor_decimal('impressions') }} as impressions,
-        {{ vendor_decimal('inline_link_clicks') }} as clicks
+        {{ vendor_text('impressions') }} as impressions_text,
+        {{ vendor_decimal('inline_link_clicks') }} as clicks,
+        {{ vendor_text('inline_link_clicks') }} as clicks_text
     from report
 
 ),
@@ -71,9 +74,10 @@ ad_days as (
         ad_key,
         account_key,
         spend_date,
-        sum(spend) as spend,
-        sum(impressions) as impressions,
-        sum(clicks) as clicks
+        -- each row checked before it is summed (checked_segment_sum, macros/vendor_adapters/vendor_values.sql)
+        {{ checked_segment_sum('spend', 'spend_text') }} as spend_amount,
+        {{ checked_segment_sum('impressions', 'impressions_text', kind='count', null_as_zero=true) }} as impressions,
+        {{ checked_segment_sum('clicks', 'clicks_text', kind='count', null_as_zero=true) }} as clicks
     from report_rows
     group by ad_key, account_key, spend_date
 
@@ -92,10 +96,9 @@ mapped as (
 
         -- numerics
         accounts.currency,
-        {{ decimal_text('ad_days.spend') }} as spend_amount,
-        cast(cast(coalesce(ad_days.impressions, 0) as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
-            as impressions,
-        cast(cast(coalesce(ad_days.clicks, 0) as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }}) as clicks
+        ad_days.spend_amount,
+        ad_days.impressions,
+        ad_days.clicks
 
     from ad_days
     left join ads

@@ -1,6 +1,8 @@
 -- Google Ads daily stats -> the raw layout of ads_spend_daily (text; typed and checked by
 -- base_ads__spend_daily). ad_stats is segmented (device, network): its rows are summed per ad and day, cost in
--- micros of the account's currency (cost_micros / 1,000,000; currency_code of the account's latest version).
+-- micros of the account's currency (cost_micros / 1,000,000; currency_code of the account's latest version). Each
+-- segment's values are checked before they are summed: an unparseable or negative segment makes the summed row
+-- carry that value, so the contract quarantines the ad-day (checked_segment_sum).
 -- Campaigns with no ad-level stats on a day (Performance Max, Smart and App campaigns report per campaign only)
 -- get their campaign_stats spend as campaign-level rows (ad_id empty). spend_id: 'google_ads:' and the ad group,
 -- ad (or 'campaign' and the campaign) and day.
@@ -53,9 +55,13 @@ ad_days as (
         {{ vendor_text('campaign_id') }} as campaign_key,
         {{ vendor_text('ad_group_id') }} as ad_group_key,
         {{ vendor_text('ad_id') }} as ad_key,
-        sum({{ vendor_decimal('cost_micros') }}) as cost_micros,
-        sum({{ vendor_decimal('impressions') }}) as impressions,
-        sum({{ vendor_decimal('clicks') }}) as clicks
+        -- each segment checked before it is summed (checked_segment_sum, macros/vendor_adapters/vendor_values.sql)
+        {{ checked_segment_sum(
+            vendor_decimal('cost_micros'), vendor_text('cost_micros'), divisor=1000000
+        ) | indent(8) }} as spend_amount,
+        {{ checked_segment_sum(vendor_decimal('impressions'), vendor_text('impressions'), kind='count') | indent(8) }}
+            as impressions,
+        {{ checked_segment_sum(vendor_decimal('clicks'), vendor_text('clicks'), kind='count') | indent(8) }} as clicks
     from ad_stats
     group by 1, 2, 3, 4, 5
 
@@ -77,9 +83,15 @@ campaign_days as (
         {{ vendor_text('campaign_stats.customer_id') }} as customer_key,
         {{ vendor_date_text('campaign_stats.stat_date') }} as spend_date,
         {{ vendor_text('campaign_stats.id') }} as campaign_key,
-        sum({{ vendor_decimal('campaign_stats.cost_micros') }}) as cost_micros,
-        sum({{ vendor_decimal('campaign_stats.impressions') }}) as impressions,
-        sum({{ vendor_decimal('campaign_stats.clicks') }}) as clicks
+        {{ checked_segment_sum(
+            vendor_decimal('campaign_stats.cost_micros'), vendor_text('campaign_stats.cost_micros'), divisor=1000000
+        ) | indent(8) }} as spend_amount,
+        {{ checked_segment_sum(
+            vendor_decimal('campaign_stats.impressions'), vendor_text('campaign_stats.impressions'), kind='count'
+        ) | indent(8) }} as impressions,
+        {{ checked_segment_sum(
+            vendor_decimal('campaign_stats.clicks'), vendor_text('campaign_stats.clicks'), kind='count'
+        ) | indent(8) }} as clicks
     from campaign_stats
     left join ad_campaign_days as with_ads
         on
@@ -98,7 +110,7 @@ spend_rows as (
         spend_date,
         campaign_key,
         'google_ads:' || ad_group_key || '~' || ad_key as ad_id,
-        cost_micros,
+        spend_amount,
         impressions,
         clicks
     from ad_days
@@ -111,7 +123,7 @@ spend_rows as (
         spend_date,
         campaign_key,
         cast(null as {{ dbt.type_string() }}) as ad_id,
-        cost_micros,
+        spend_amount,
         impressions,
         clicks
     from campaign_days
@@ -131,9 +143,9 @@ mapped as (
 
         -- numerics
         accounts.currency,
-        {{ decimal_text('cast(spend_rows.cost_micros / 1000000.0 as numeric(38, 6))') }} as spend_amount,
-        cast(cast(spend_rows.impressions as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }}) as impressions,
-        cast(cast(spend_rows.clicks as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }}) as clicks
+        spend_rows.spend_amount,
+        spend_rows.impressions,
+        spend_rows.clicks
 
     from spend_rows
     left join accounts

@@ -83,8 +83,11 @@ report_rows as (
         {{ vendor_text('creative_id') }} as creative_key,
         {{ vendor_date_text('report_day') }} as spend_date,
         {{ vendor_decimal('cost_in_local_currency') }} as local_cost,
+        {{ vendor_text('cost_in_local_currency') }} as local_cost_text,
         {{ vendor_decimal('impressions') }} as impressions,
-        {{ vendor_decimal('clicks') }} as clicks
+        {{ vendor_text('impressions') }} as impressions_text,
+        {{ vendor_decimal('clicks') }} as clicks,
+        {{ vendor_text('clicks') }} as clicks_text
     from analytics
 
 ),
@@ -94,9 +97,10 @@ creative_days as (
     select
         creative_key,
         spend_date,
-        sum(local_cost) as local_cost,
-        sum(impressions) as impressions,
-        sum(clicks) as clicks
+        -- each row checked before it is summed (checked_segment_sum, macros/vendor_adapters/vendor_values.sql)
+        {{ checked_segment_sum('local_cost', 'local_cost_text') }} as spend_amount,
+        {{ checked_segment_sum('impressions', 'impressions_text', kind='count', null_as_zero=true) }} as impressions,
+        {{ checked_segment_sum('clicks', 'clicks_text', kind='count', null_as_zero=true) }} as clicks
     from report_rows
     group by creative_key, spend_date
 
@@ -115,10 +119,9 @@ mapped as (
 
         -- numerics
         accounts.currency,
-        {{ decimal_text('creative_days.local_cost') }} as spend_amount,
-        cast(cast(coalesce(creative_days.impressions, 0) as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
-            as impressions,
-        cast(cast(coalesce(creative_days.clicks, 0) as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }}) as clicks
+        creative_days.spend_amount,
+        creative_days.impressions,
+        creative_days.clicks
 
     from creative_days
     left join creatives

@@ -3,7 +3,10 @@
 -- several), else the lead converted into its primary contact role; an opportunity with neither gets a lead id
 -- no lead has ('no lead: <id>'), so the contract quarantines it as an unknown reference, visibly. Closed deals
 -- are won or lost by IsWon / IsClosed; open stages map through var salesforce_stage_map, else by probability.
--- The currency is CurrencyIsoCode in a multi-currency org, else var salesforce_default_currency.
+-- The currency is CurrencyIsoCode in a multi-currency org (the loader syncs that column only there), else var
+-- salesforce_default_currency; in a multi-currency org an empty CurrencyIsoCode stays empty, so a deal with an
+-- amount and no currency is quarantined (missing_value) instead of silently taking the default currency.
+{%- set multi_currency = vendor_has_column('salesforce', 'opportunity', 'currency_iso_code') %}
 {%- set stage_map = adapter_setting('salesforce_stage_map') %}
 {%- set lost_reason_field = adapter_setting('salesforce_opportunity_lost_reason_field') or 'no_lost_reason_field' %}
 
@@ -131,10 +134,11 @@ mapped as (
 
         -- numerics
         {{ vendor_number_text('current_opportunities.amount') }} as amount,
-        coalesce(
-            nullif(trim({{ vendor_text('current_opportunities.currency_iso_code') }}), ''),
-            '{{ adapter_setting("salesforce_default_currency") }}'
-        ) as currency,
+        {%- if multi_currency %}
+        nullif(trim({{ vendor_text('current_opportunities.currency_iso_code') }}), '') as currency,
+        {%- else %}
+        '{{ adapter_setting("salesforce_default_currency") }}' as currency,
+        {%- endif %}
 
         -- timestamps
         {{ vendor_timestamp_text('current_opportunities.created_date') }} as created_at,

@@ -1,7 +1,9 @@
 -- The Salesforce records the adapter leaves out on purpose, so nothing disappears without a trace: records
 -- deleted in Salesforce (IsDeleted, the loader's _fivetran_deleted), lead status changes to a status that is no
--- funnel event (var salesforce_lead_status_map maps it to null) and campaign responses of contacts that no lead
--- was converted into (outside the lead funnel). Everything else the adapter maps, and the
+-- funnel event (var salesforce_lead_status_map maps it to null), history rows (LeadHistory, OpportunityHistory)
+-- whose lead or opportunity is deleted or not synced at all (purged or hard-deleted: the loader keeps the
+-- history of a record it no longer has), and campaign responses of contacts that no lead was converted into
+-- (outside the lead funnel). Everything else the adapter maps, and the
 -- contract layer quarantines what breaks a rule (quarantine.quarantined_rows). One row per excluded record.
 {%- set status_map = adapter_setting('salesforce_lead_status_map') %}
 {%- set ignored_statuses = [] %}
@@ -50,8 +52,61 @@ converted_contacts as (
 lead_history as (
 
     {{ vendor_table('salesforce', 'lead_history', [
-        'id', 'field', 'new_value', 'is_deleted:boolean', '_fivetran_deleted:boolean',
+        'id', 'lead_id', 'field', 'new_value', 'is_deleted:boolean', '_fivetran_deleted:boolean',
     ]) | indent(4) }}
+
+),
+
+opportunities as (
+
+    {{ vendor_table('salesforce', 'opportunity', [
+        'id', 'is_deleted:boolean', '_fivetran_deleted:boolean', '_fivetran_active:boolean',
+    ]) | indent(4) }}
+
+),
+
+opportunity_history as (
+
+    {{ vendor_table('salesforce', 'opportunity_history', [
+        'id', 'opportunity_id', 'is_deleted:boolean', '_fivetran_deleted:boolean',
+    ]) | indent(4) }}
+
+),
+
+-- the leads and opportunities the adapter maps (not deleted; the active version in history mode)
+current_lead_ids as (
+
+    select distinct {{ vendor_text('id') }} as lead_id
+    from leads
+    where
+        not {{ vendor_is_true('is_deleted') }}
+        and not {{ vendor_is_true('_fivetran_deleted') }}
+        and coalesce({{ vendor_bool('_fivetran_active') }}, true)
+
+),
+
+current_opportunity_ids as (
+
+    select distinct {{ vendor_text('id') }} as opportunity_id
+    from opportunities
+    where
+        not {{ vendor_is_true('is_deleted') }}
+        and not {{ vendor_is_true('_fivetran_deleted') }}
+        and coalesce({{ vendor_bool('_fivetran_active') }}, true)
+
+),
+
+synced_lead_ids as (
+
+    select distinct {{ vendor_text('id') }} as lead_id
+    from leads
+
+),
+
+synced_opportunity_ids as (
+
+    select distinct {{ vendor_text('id') }} as opportunity_id
+    from opportunities
 
 ),
 
@@ -71,6 +126,51 @@ excluded as (
         and {{ vendor_value_in('new_value', ignored_statuses) }}
         and not {{ vendor_is_true('is_deleted') }}
         and not {{ vendor_is_true('_fivetran_deleted') }}
+
+    union all
+
+    -- a status change of a lead the adapter does not map: deleted, or not synced at all
+    select
+        'lead_history' as vendor_table,
+        {{ vendor_text('lead_history.id') }} as record_id,
+        'status change of lead ' || {{ vendor_text('lead_history.lead_id') }}
+        || case
+            when synced_lead_ids.lead_id is null then ', which is not in Lead (purged or hard-deleted)'
+            else ', which is deleted'
+        end as reason
+    from lead_history
+    left join current_lead_ids
+        on {{ vendor_text('lead_history.lead_id') }} = current_lead_ids.lead_id
+    left join synced_lead_ids
+        on {{ vendor_text('lead_history.lead_id') }} = synced_lead_ids.lead_id
+    where
+        lower({{ vendor_text('lead_history.field') }}) = 'status'
+        and not {{ vendor_value_in('lead_history.new_value', ignored_statuses) }}
+        and not {{ vendor_is_true('lead_history.is_deleted') }}
+        and not {{ vendor_is_true('lead_history._fivetran_deleted') }}
+        and current_lead_ids.lead_id is null
+
+    union all
+
+    -- a history row of an opportunity the adapter does not map: deleted, or not synced at all
+    select
+        'opportunity_history' as vendor_table,
+        {{ vendor_text('opportunity_history.id') }} as record_id,
+        'history of opportunity ' || {{ vendor_text('opportunity_history.opportunity_id') }}
+        || case
+            when synced_opportunity_ids.opportunity_id is null
+                then ', which is not in Opportunity (purged or hard-deleted)'
+            else ', which is deleted'
+        end as reason
+    from opportunity_history
+    left join current_opportunity_ids
+        on {{ vendor_text('opportunity_history.opportunity_id') }} = current_opportunity_ids.opportunity_id
+    left join synced_opportunity_ids
+        on {{ vendor_text('opportunity_history.opportunity_id') }} = synced_opportunity_ids.opportunity_id
+    where
+        not {{ vendor_is_true('opportunity_history.is_deleted') }}
+        and not {{ vendor_is_true('opportunity_history._fivetran_deleted') }}
+        and current_opportunity_ids.opportunity_id is null
 
     union all
 
