@@ -167,10 +167,18 @@ contract_fx_starts as (
         {%- set alias = 'ref__' ~ column.name -%}
         {%- set value = typed_value(column, 'base') -%}
         {%- do joins.append('left join state__' ~ parent_table ~ ' as ' ~ alias ~ ' on ' ~ value ~ ' = ' ~ alias ~ '.parent_key') -%}
+        {#- with a CRM adapter, a key the adapter left out on purpose (a merged-away or deleted record) says so -#}
+        {%- set vendor_note = '' -%}
+        {%- if crm_source() != 'contract' and parent_table in adapter_crm_tables() -%}
+            {%- set note_alias = 'vendor__' ~ column.name -%}
+            {%- do joins.append('left join vendor_excluded_keys as ' ~ note_alias ~ ' on ' ~ value ~ ' = ' ~ note_alias ~ '.record_id') -%}
+            {%- set vendor_note = " || coalesce(' (' || " ~ note_alias ~ ".vendor_note || ')', '')" -%}
+        {%- endif -%}
         {%- do rules.append({
             'rule': 'unknown_reference', 'column': column.name,
             'condition': value ~ ' is not null and ' ~ alias ~ '.parent_key is null',
-            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(value) ~ " || ' is not in " ~ column.references ~ "'"}) -%}
+            'message': "'" ~ column.name ~ " ' || " ~ quarantine_text(value) ~ " || ' is not in " ~ column.references ~ "'"
+                ~ vendor_note}) -%}
         {%- do rules.append({
             'rule': 'reference_after_as_of', 'column': column.name,
             'condition': alias ~ '.has_clean_row = 0 and ' ~ alias ~ '.is_held_back = 1',
@@ -238,8 +246,28 @@ contract_fx_starts as (
             {%- do parent_columns.setdefault(fk.references.split('.')[0], []).append(parent_column) -%}
         {%- endfor -%}
     {%- endfor -%}
+    {%- set needs_vendor_note = [] -%}
+    {%- for table in tables -%}
+        {%- for join in contract_cross_rules(table, scope).joins if join.startswith('left join vendor_excluded_keys') -%}
+            {%- do needs_vendor_note.append(join) -%}
+        {%- endfor -%}
+    {%- endfor -%}
     {%- if needs_fx %}
 {{ contract_fx_ctes() }}
+    {%- endif %}
+    {%- if needs_vendor_note %}
+
+{#- the CRM records the adapter left out on purpose (merged away, deleted), one note per record id -#}
+vendor_excluded_keys as (
+
+    select
+        record_id,
+        min('{{ crm_source() }} ' || vendor_table || ' ' || record_id || ': ' || reason) as vendor_note
+    from {{ ref('stg_' ~ crm_source() ~ '__excluded_records') }}
+    where vendor_table in ('lead', 'contact', 'opportunity', 'deal')
+    group by record_id
+
+),
     {%- endif %}
     {%- for table in tables %}
         {%- set names_ = table.columns | map(attribute='name') | list %}

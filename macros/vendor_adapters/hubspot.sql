@@ -1,9 +1,10 @@
 {#- HubSpot adapter helpers (models/staging/hubspot/).
 
     hubspot_merged_contact_ctes(): two CTEs, `contact_merges` (the synced contact_merge_audit) and
-    `merged_contacts` (contact_key: a merged-away contact id, canonical_key: the contact it lives on in), a merge
-    of a merge followed once more (A into B, B into C: A and B live on in C). A contact id that is not merged away
-    is its own canonical contact.
+    `merged_contacts` (contact_key: a merged-away contact id, canonical_key: the contact it lives on in): one row
+    per merged-away contact (its latest merge when the audit lists it several times, so nothing fans out), a
+    chain of merges followed up to four steps (A into B, B into C: A and B live on in C). A contact id that is
+    not merged away is its own canonical contact.
 
     hubspot_canonical_contact(alias, column): the canonical contact of a contact id column, given a left join of
     merged_contacts as `alias`. -#}
@@ -14,11 +15,17 @@ contact_merges as (
 
 ),
 
-merge_pairs as (
+-- one merge per merged-away contact: its latest (a contact id can appear in several audit rows: when B, which
+-- absorbed A, is merged into C, C's audit lists A again), ties by the higher canonical id
+merge_events as (
 
-    select distinct
+    select
         {{ vendor_text('vid_to_merge') }} as contact_key,
-        {{ vendor_text('canonical_vid') }} as canonical_key
+        {{ vendor_text('canonical_vid') }} as canonical_key,
+        row_number() over (
+            partition by {{ vendor_text('vid_to_merge') }}
+            order by {{ vendor_timestamp('merged_at') }} desc nulls last, {{ vendor_text('canonical_vid') }} desc
+        ) as merge_rank
     from contact_merges
     where
         {{ vendor_text('vid_to_merge') }} is not null
@@ -27,14 +34,32 @@ merge_pairs as (
 
 ),
 
+merge_pairs as (
+
+    select
+        contact_key,
+        canonical_key
+    from merge_events
+    where merge_rank = 1
+
+),
+
+-- a chain of merges (A into B, B into C, C into D) followed up to four steps: one canonical contact per id
 merged_contacts as (
 
     select
         merge_pairs.contact_key,
-        coalesce(next_merge.canonical_key, merge_pairs.canonical_key) as canonical_key
+        coalesce(
+            fourth_merge.canonical_key, third_merge.canonical_key, second_merge.canonical_key,
+            merge_pairs.canonical_key
+        ) as canonical_key
     from merge_pairs
-    left join merge_pairs as next_merge
-        on merge_pairs.canonical_key = next_merge.contact_key
+    left join merge_pairs as second_merge
+        on merge_pairs.canonical_key = second_merge.contact_key
+    left join merge_pairs as third_merge
+        on second_merge.canonical_key = third_merge.contact_key
+    left join merge_pairs as fourth_merge
+        on third_merge.canonical_key = fourth_merge.contact_key
 
 ),
 {%- endmacro %}

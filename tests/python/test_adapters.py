@@ -609,3 +609,34 @@ def test_vendor_values_are_checked_before_they_are_summed(tmp_path: Path) -> Non
     reasons = {(r.vendor_table, r.record_id): r.reason for r in excluded.itertuples(index=False)}
     assert "not in Lead" in reasons.get(("lead_history", "0178d00000HPURGED"), ""), reasons
     assert "not in Opportunity" in reasons.get(("opportunity_history", "0088d00000SPURGED"), ""), reasons
+
+
+def test_a_contact_merged_twice_does_not_fan_out(tmp_path: Path) -> None:
+    """HubSpot's merge audit can list a merged-away contact twice (issue 22, case 10): contact 204, merged into
+    205, is listed again when 203 absorbs it later. Its deal and touches follow its latest merge once, not once
+    per audit row (which made duplicate keys); and a billing customer keyed by the merged-away id is quarantined
+    as an unknown lead with the merge named in its message."""
+
+    def edit(schema: str, name: str, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        if (schema, name) == ("hubspot", "contact_merge_audit"):
+            rows.append(dict(rows[0], contact_id="203", canonical_vid="203", vid_to_merge="204",
+                             timestamp="2025-04-01 09:00:00", entity_id="203"))
+        if (schema, name) == ("raw", "billing_customers"):
+            rows.append(dict(rows[0], customer_id="cus_MergedAway", lead_id="204", opportunity_id="9003",
+                             company_name="Merged Away Ltd"))
+        return rows
+
+    db = tmp_path / "warehouse.duckdb"
+    load_duckdb(db, _edited_fixtures(tmp_path, ("hubspot", "linkedin_ads"), edit))
+    proc = _dbt(["build", "--vars", json.dumps(HUBSPOT_VARS), "--select", "+quarantined_rows",
+                 "+stg_hubspot__excluded_records", "--exclude-resource-type", "test", "unit_test"],
+                tmp_path, _env(tmp_path, "duckdb", db=db))
+    build = Build("hubspot_merges", HUBSPOT_VARS, tmp_path, proc, db=db)
+    require(build)
+    quarantined = build.query("select raw_table, row_key, rule_name, message from quarantine.quarantined_rows")
+    assert not quarantined["rule_name"].isin(["duplicate_key", "duplicate_row"]).any(), quarantined
+    merged = quarantined[quarantined["row_key"] == "customer_id=cus_MergedAway"]
+    assert merged["rule_name"].tolist() == ["unknown_reference"], quarantined
+    assert "merged into contact 203" in merged["message"].iloc[0], merged["message"].iloc[0]
+    deal = build.query("select lead_id from staging.stg_hubspot__crm_opportunities where opportunity_id = '9003'")
+    assert deal["lead_id"].tolist() == ["203"], deal
