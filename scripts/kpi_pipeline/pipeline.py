@@ -58,6 +58,8 @@ class RunState:
     report: dict[str, Any] = field(default_factory=dict)
     invocation_id: str | None = None  # the dbt build's (run_results.json), for its refresh windows
     rebuilt_in_full: bool = False  # the build reran as a full refresh (history changed)
+    full_refresh_because: str | None = None  # why the build ran as a full refresh (None: it did not)
+    data_source: str | None = None  # where the raw data came from (the load step says)
     notes: list[str] = field(default_factory=list)
     failed: bool = False
     error: str | None = None
@@ -150,6 +152,8 @@ def load_step(state: RunState) -> None:
     assert warehouse is not None
     dbt_vars = config.dbt_vars()
     schema = raw_schema.raw_schema(dbt_vars)
+    other_database = raw_schema.raw_database(dbt_vars)
+    where = f"schema {schema}" + (f" of database {other_database}" if other_database else "")
     with state.step("load") as record:
         if config.data_dir is None:
             with warehouse.connect() as conn:
@@ -160,11 +164,13 @@ def load_step(state: RunState) -> None:
                 out(f"NOTE   {note}")
                 state.notes.append(note)
                 record["mode"] = f"source tables in schema {schema} as they are (not the demo's)"
+                state.data_source = f"your tables in {where} as they are (not the demo's; nothing loaded)"
                 return
             extra = ["--select", "path:seeds/demo"] + (["--full-refresh"] if config.full_refresh else [])
             result = run_dbt(dbt_args(config, "seed", extra, extra_vars={"load_demo_data": True}), out)
             check_dbt(result, "seed")
             record["mode"] = f"dbt seed (demo data into schema {schema})"
+            state.data_source = f"demo seeds (dbt seed into {where})"
             if not result.success:
                 state.failed = True
                 record["status"] = "failed"
@@ -181,6 +187,7 @@ def load_step(state: RunState) -> None:
         state.loaded = {t.name: t.rows for t in loaded}
         state.notes.extend(warning for t in loaded for warning in t.warnings)
         record["mode"] = f"bulk load from {config.data_dir} into schema {schema}"
+        state.data_source = f"files in {config.data_dir} (bulk load into schema {schema})"
 
 
 def build_step(state: RunState) -> None:
@@ -194,6 +201,7 @@ def build_step(state: RunState) -> None:
             extra += ["--select", *config.select, "--indirect-selection", "cautious"]
         if config.full_refresh:
             extra.append("--full-refresh")
+            state.full_refresh_because = "--full-refresh"
         # --full-checks: the data tests of incremental models check the whole table, not the window
         build_vars = {"full_checks": True} if config.full_checks else None
         result = run_dbt(dbt_args(config, "build", extra, extra_vars=build_vars), out)
@@ -208,6 +216,7 @@ def build_step(state: RunState) -> None:
             state.notes.append(note)
             record["full_refresh_because"] = first[:300]
             state.rebuilt_in_full = True
+            state.full_refresh_because = f"history changed: {first[:300]}"
             result = run_dbt(dbt_args(config, "build", [*extra, "--full-refresh"], extra_vars=build_vars), out)
             check_dbt(result, "build")
         full = [m for m in result.messages.values() if "No space left on device" in m or "disk is full" in m.lower()]
@@ -323,7 +332,7 @@ def quarantine_step(state: RunState) -> None:
 
 
 def quality_step(state: RunState) -> None:
-    from kpi_pipeline.quality import run_quality
+    from kpi_pipeline.quality import latest_activity_date, run_quality
 
     config, warehouse = state.config, state.warehouse
     assert warehouse is not None
@@ -335,13 +344,21 @@ def quality_step(state: RunState) -> None:
         return
     with state.step("data quality") as record:
         marts = artifacts.discover_marts(manifest)
+        with warehouse.connect() as conn:
+            data_through = latest_activity_date(conn, manifest)
         report = run_quality(
             warehouse, marts, built_models(state), config.effective_as_of(),
             config.output_dir / "data_docs", out,
             invocation_id=state.invocation_id, whole_reason=whole_checks_reason(state),
-            batch_rows=config.gx_batch_rows,
+            batch_rows=config.gx_batch_rows, data_through=data_through,
         )
         failures = report.failures()
+        if report.empty_months:
+            note = (f"the as-of date {config.effective_as_of()} is after the latest activity in the data "
+                    f"({report.data_through}): {', '.join(report.empty_months)} had no activity, so the marts "
+                    "show those months empty (zero counts, or no rows in marts of events)")
+            out(f"NOTE   {note}")
+            state.notes.append(note)
         for warning in report.warnings:
             out(f"WARN   {warning}")
             state.notes.append(warning)
@@ -350,6 +367,8 @@ def quality_step(state: RunState) -> None:
             "failed": report.failed,
             "validated": report.validated,
             "as_of_month": report.as_of_month.isoformat() if report.as_of_month else None,
+            "data_through": report.data_through.isoformat() if report.data_through else None,
+            "empty_months": report.empty_months,
             "data_docs": str(report.docs_index) if report.docs_index else None,
             "grain": {m.name: {"columns": list(m.grain), "from": m.grain_source} for m in marts},
             "no_grain": sorted(m.name for m in marts if not m.grain and m.name in report.validated),
@@ -449,9 +468,14 @@ def build_summary(state: RunState, finished_at: dt.datetime) -> dict[str, Any]:
         "as_of_date": as_of.isoformat() if as_of else None,
         "vars": config.dbt_vars(),
         "data_dir": str(config.data_dir) if config.data_dir else None,
+        # where the raw data came from: the demo seeds, files of --data-dir, or tables already in the
+        # source schema (None: the run stopped before the load step)
+        "data_source": state.data_source,
         "select": list(config.select),
         "exclude": list(config.exclude),
-        "full_refresh": config.full_refresh,
+        # true too when the build reran as a full refresh by itself (history changed); why, in the next key
+        "full_refresh": config.full_refresh or state.rebuilt_in_full,
+        "full_refresh_because": state.full_refresh_because,
         "full_checks": config.wants_full_checks(),
         "steps": state.steps,
         "loaded_rows": state.loaded,

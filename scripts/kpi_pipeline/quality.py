@@ -71,7 +71,9 @@ class Outcome:
         parts = [f"{self.suite}: {self.check} [{self.expectation}{how}]"]
         if self.error:
             parts.append(f"error: {self.error}")
-        if self.unexpected_count:
+        if self.unexpected_count and self.expectation == "expect_column_distinct_values_to_contain_set":
+            parts.append(f"{self.unexpected_count} expected value(s) missing")
+        elif self.unexpected_count:
             parts.append(f"{self.unexpected_count} unexpected value(s)")
         if self.examples:
             parts.append("e.g. " + ", ".join(_short(v) for v in self.examples))
@@ -90,6 +92,8 @@ class QualityReport:
     warnings: list[str] = field(default_factory=list)  # e.g. a mart empty because its inputs are
     checked: dict[str, dict[str, Any]] = field(default_factory=dict)  # per mart: which rows, how
     plan: WindowPlan | None = None
+    data_through: dt.date | None = None  # the latest activity date in the data
+    empty_months: list[str] = field(default_factory=list)  # months after it up to the as-of month (YYYY-MM)
 
     @property
     def passed(self) -> int:
@@ -367,22 +371,49 @@ def _outcome(suite_name: str, result: Any) -> Outcome:
     if exception.get("raised_exception"):
         error = str(exception.get("exception_message") or "raised an exception").splitlines()[0]
     examples = tuple(info.get("partial_unexpected_list") or ())
+    unexpected_count = info.get("unexpected_count")
     if config.type == "expect_column_distinct_values_to_contain_set" and not result.success:
-        observed = set(_as_date(v) for v in (info.get("observed_value") or []) if v is not None)
-        wanted = [_as_date(v) for v in kwargs.get("value_set") or []]
-        missing = [v for v in wanted if v not in observed]
-        examples = tuple(f"missing {v}" for v in missing[:5])
+        missing = _missing_values(info, kwargs.get("value_set") or [])
+        examples = tuple(f"missing {v}" for v in missing[:EXAMPLES])
+        unexpected_count = info.get("missing_count", len(missing))
     return Outcome(
         suite=suite_name,
         check=str((config.meta or {}).get("check") or config.type),
         expectation=config.type,
         column=kwargs.get("column") or (",".join(kwargs.get("column_list") or []) or None),
         success=bool(result.success),
-        unexpected_count=info.get("unexpected_count"),
+        unexpected_count=unexpected_count,
         examples=examples,
         observed=info.get("observed_value") if not isinstance(info.get("observed_value"), list) else None,
         error=error,
     )
+
+
+def _missing_values(info: dict[str, Any], value_set: list[Any]) -> list[str]:
+    """The values of `value_set` a failed expect_column_distinct_values_to_contain_set did not find, sorted.
+    Great Expectations 1.x returns them in `partial_missing_list` (with `missing_count`; `observed_value`
+    is always None); older versions returned the column's distinct values in `observed_value`."""
+    if "partial_missing_list" in info:
+        missing = list(info.get("partial_missing_list") or [])
+    else:
+        observed = {_iso(v) for v in (info.get("observed_value") or []) if v is not None}
+        missing = [v for v in value_set if _iso(v) not in observed]
+    return sorted(str(_iso(v)) for v in missing)
+
+
+def latest_activity_date(conn: Any, manifest: dict[str, Any]) -> dt.date | None:
+    """The latest date of activity in the data (`int_activity_dates.latest_activity_date`: the default
+    as-of date), or None when this build has no such table."""
+    for node in (manifest.get("nodes") or {}).values():
+        if node.get("resource_type") == "model" and node.get("name") == "int_activity_dates":
+            try:
+                rel = relation(str(node["schema"]), str(node.get("alias") or node["name"]))
+                return _as_date(_scalar(conn, f"select max(latest_activity_date) from {rel}"))
+            except Exception:  # not built (a partial run) or unreadable: the as-of month decides alone
+                if hasattr(conn, "rollback"):
+                    conn.rollback()
+                return None
+    return None
 
 
 def _select(mart: Mart, scope: Scope, columns: list[str] | None = None) -> str:
@@ -654,13 +685,16 @@ def run_quality(
     invocation_id: str | None = None,
     whole_reason: str | None = None,
     batch_rows: int = DEFAULT_BATCH_ROWS,
+    data_through: dt.date | None = None,
 ) -> QualityReport:
     """Validate every mart built by this run (and its reconciliations); write Data Docs.
 
     `invocation_id`: the dbt build's, to find its refresh windows (`refresh_windows.py`);
     `whole_reason` (e.g. "--full-checks"): check every mart whole; `batch_rows`: the most rows
-    read into one pandas frame (DuckDB)."""
-    from kpi_pipeline.expectations import ColumnInfo, checks_months, months_suite, reconciliation_suite
+    read into one pandas frame (DuckDB); `data_through`: the latest activity date in the data
+    (`latest_activity_date`), so that months after it up to the as-of month may be empty (a run after
+    the last export)."""
+    from kpi_pipeline.expectations import ColumnInfo, checks_months, month_range, months_suite, reconciliation_suite
 
     if batch_rows < 1:
         raise PipelineError(f"the batch size must be at least 1 row, got {batch_rows}")
@@ -687,6 +721,11 @@ def run_quality(
         latest = [last for _first, last in months.values() if last is not None]
         # the as-of month: --as-of / vars.as_of_date, else the latest month any mart reports
         report.as_of_month = as_of.replace(day=1) if as_of else (max(latest) if latest else None)
+        report.data_through = data_through
+        if report.as_of_month and data_through and data_through.replace(day=1) < report.as_of_month:
+            # a run after the last export: the months after the data's last activity have nothing in them;
+            # a mart of events (no row without one) has no row there, a mart on the month spine zero rows
+            report.empty_months = [m.isoformat()[:7] for m in month_range(data_through.replace(day=1), report.as_of_month)[1:]]
         for index, mart in enumerate(targets, start=1):
             started = time.monotonic()
             columns = {
@@ -702,7 +741,7 @@ def run_quality(
                 # the spine is an aggregate of the whole table (its distinct months), on a refresh too
                 outcomes += validator.validate_frame(
                     f"{key}__months",
-                    months_suite(mart, first_month, report.as_of_month),
+                    months_suite(mart, first_month, report.as_of_month, data_through=data_through),
                     _months_frame(conn, mart),
                 )
             outcomes = _empty_inputs_are_a_warning(conn, mart, outcomes, report)

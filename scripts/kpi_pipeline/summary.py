@@ -52,6 +52,15 @@ def describe_checked(quality: dict[str, Any]) -> str:
     return "; ".join(parts) or "-"
 
 
+def data_source(summary: dict[str, Any]) -> str:
+    """Where the run's raw data came from, as the load step found it."""
+    if summary.get("data_source"):
+        return str(summary["data_source"])
+    if summary.get("data_dir"):
+        return f"files in {summary['data_dir']}"
+    return "- (the run stopped before the load step)"
+
+
 def write_json(summary: dict[str, Any], output_dir: Path) -> Path:
     output_dir.mkdir(parents=True, exist_ok=True)
     path = output_dir / "run_summary.json"
@@ -76,7 +85,9 @@ def render(summary: dict[str, Any]) -> str:
     lines = ["", "=" * 72, f"kpi-pipeline {summary['status'].upper()} (exit {summary['exit_code']})  run {summary['run_id']}"]
     lines.append(_row("target", f"{summary['target']} ({summary.get('warehouse') or '-'})"))
     lines.append(_row("as-of date", summary.get("as_of_date") or "latest in data"))
-    lines.append(_row("data", summary.get("data_dir") or "demo seeds"))
+    lines.append(_row("data", data_source(summary)))
+    if summary.get("full_refresh"):
+        lines.append(_row("full refresh", summary.get("full_refresh_because") or "yes"))
     lines.append("-" * 72)
     lines.append("  step timings")
     for step in summary.get("steps", []):

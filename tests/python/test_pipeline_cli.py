@@ -4,7 +4,9 @@ Every run uses its own throwaway DuckDB file, dbt target path and output
 directory under pytest's tmp dirs, never the developer's warehouse. Full
 builds are expensive (about a minute each on two cores), so they are shared
 through module-scoped fixtures: one on the demo seeds, one on a copy of the
-demo CSVs through --data-dir (which also starts from a stale lock), and one
+demo CSVs through --data-dir (which also starts from a stale lock), the next
+run on a copy of that warehouse (no --data-dir: the tables already in the
+source schema, with an as-of date a month after the data ends), and one
 short failing run (--select +fct_opportunities) on corrupted data.
 """
 
@@ -14,6 +16,7 @@ import csv
 import datetime as dt
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -105,6 +108,18 @@ def data_dir_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
         "started_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }))
     return run_pipeline(work, "--data-dir", str(data), "--skip-quality", "--skip-report", db=db)
+
+
+@pytest.fixture(scope="module")
+def after_last_export_run(data_dir_run: Run, tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """The next run on (a copy of) data_dir_run's warehouse, without --data-dir: it builds from the tables
+    the load left in schema raw (the user's, not the demo's), with the as-of date a month after the data
+    ends (2026-10-31): a scheduled run whose "today" is after the last export."""
+    assert data_dir_run.code == 0, data_dir_run.stdout[-3000:] + data_dir_run.stderr[-3000:]
+    work = tmp_path_factory.mktemp("after_last_export")
+    db = work / "warehouse.duckdb"
+    shutil.copyfile(data_dir_run.db, db)
+    return run_pipeline(work, "--as-of", "2026-11-30", db=db)
 
 
 def test_demo_run_succeeds_with_a_full_summary(seed_run: Run) -> None:
@@ -229,3 +244,42 @@ def test_a_held_lock_stops_a_second_run(tmp_path: Path) -> None:
     assert "Traceback" not in run.stderr
     assert lock.exists(), "a run that did not take the lock must not remove it"
     assert not db.exists(), "nothing may touch the warehouse while the lock is held"
+
+
+def test_a_run_after_the_last_export_is_green_and_shows_the_empty_month(after_last_export_run: Run) -> None:
+    """--as-of 2026-11-30 on data ending 2026-10-31: November had no activity. The marts on the month
+    spine carry it with zero counts, the marts of events (kpi_funnel_dropoff: a row per drop-off) have no
+    row for it; both are right, the months expectation passes, the report is written, and the run says
+    which months are empty."""
+    run = after_last_export_run
+    assert run.code == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    summary = run.summary
+    assert summary["status"] == "success" and summary["as_of_date"] == "2026-11-30"
+    quality = summary["expectations"]
+    assert quality["failed"] == 0 and "kpi_funnel_dropoff" in quality["validated"]
+    assert quality["as_of_month"] == "2026-11-01"
+    assert quality["data_through"] == "2026-10-31" and quality["empty_months"] == ["2026-11"]
+    assert any("after the latest activity in the data (2026-10-31): 2026-11 had no activity" in note
+               for note in summary["notes"]), summary["notes"]
+    assert summary["report"].get("path") and Path(summary["report"]["path"]).is_file()
+    with duckdb.connect(str(run.db), read_only=True) as conn:
+        assert conn.execute("select max(date_day) from marts.dim_date").fetchone()[0] == dt.date(2026, 11, 30)
+        dropoff = conn.execute("select max(period_month) from marts.kpi_funnel_dropoff").fetchone()[0]
+        assert dropoff == dt.date(2026, 10, 1)
+        leads = conn.execute(
+            "select sum(new_leads) from marts.kpi_cost_per_lead where period_month = date '2026-11-01'"
+        ).fetchone()[0]
+        assert leads == 0
+
+
+def test_the_summary_says_where_the_data_came_from(seed_run: Run, data_dir_run: Run, after_last_export_run: Run) -> None:
+    """The demo seeds, the files of --data-dir, or the tables already in the source schema: never "demo
+    seeds" for a build from the user's tables."""
+    assert seed_run.summary["data_source"] == "demo seeds (dbt seed into schema raw)"
+    assert data_dir_run.summary["data_source"].startswith(f"files in {data_dir_run.db.parent / 'data'} (bulk load")
+    after = after_last_export_run
+    assert after.code == 0
+    assert after.summary["data_source"] == "your tables in schema raw as they are (not the demo's; nothing loaded)"
+    data_line = next(line for line in after.stdout.splitlines() if line.startswith("  data "))
+    assert "your tables in schema raw as they are" in data_line and "demo seeds" not in data_line
+    assert after.summary["full_refresh"] is False and after.summary["full_refresh_because"] is None

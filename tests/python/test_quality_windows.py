@@ -81,3 +81,51 @@ def test_full_checks_checks_every_mart_whole(runs: dict[str, Run]) -> None:
     # dbt still recorded the refresh windows of that (incremental) build
     rows = [row for row in _windows(runs["full_checks"].db) if row[0] == quality["invocation_id"]]
     assert {row[1] for row in rows} == set(WINDOWED) and all(row[3] is not None for row in rows)
+
+
+# ---------------------------------------------------------------- the months spine (issue 22, case 9)
+
+
+def _months_outcomes(tmp_path: Path, months: list[str], as_of: dt.date, data_through: dt.date | None = None) -> list:
+    import pandas as pd
+
+    from kpi_pipeline.artifacts import Mart
+    from kpi_pipeline.expectations import months_suite
+    from kpi_pipeline.quality import Validator
+    from kpi_pipeline.warehouse import Warehouse
+
+    mart = Mart(unique_id="model.p.kpi_probe", name="kpi_probe", schema="marts", alias="kpi_probe", path="",
+                family="kpi", columns=())
+    validator = Validator(Warehouse(target="duckdb", kind="duckdb", duckdb_path=tmp_path / "unused.duckdb"),
+                          tmp_path / "docs")
+    suite = months_suite(mart, dt.date(2026, 1, 1), as_of, **({"data_through": data_through} if data_through else {}))
+    frame = pd.DataFrame({"period_month": pd.Series(months, dtype=object)})
+    return [o for o in validator.validate_frame("kpi__kpi_probe__months", suite, frame) if not o.success]
+
+
+def test_a_missing_month_is_named_from_great_expectations_result(tmp_path: Path) -> None:
+    """GX 1.x answers expect_column_distinct_values_to_contain_set in `partial_missing_list` (its
+    `observed_value` is None): the failure names exactly the months that are missing, never present ones."""
+    failed = _months_outcomes(tmp_path, ["2026-01-01", "2026-02-01", "2026-04-01", "2026-06-01"], dt.date(2026, 6, 1))
+    assert len(failed) == 1, failed
+    assert failed[0].expectation == "expect_column_distinct_values_to_contain_set"
+    assert failed[0].examples == ("missing 2026-03-01", "missing 2026-05-01")
+    assert failed[0].unexpected_count == 2
+    assert "2 expected value(s) missing; e.g. 'missing 2026-03-01', 'missing 2026-05-01'" in failed[0].describe_failure()
+
+
+def test_months_after_the_data_may_be_empty_but_gaps_in_it_may_not(tmp_path: Path) -> None:
+    """A run after the last export (as-of 2026-08, latest activity 2026-06-30): a mart of events has no row
+    for July and August, which is right; a gap before the data's end still fails, as does a month after
+    the as-of month."""
+    complete = ["2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01", "2026-05-01", "2026-06-01"]
+    assert _months_outcomes(tmp_path, complete, dt.date(2026, 8, 1), data_through=dt.date(2026, 6, 30)) == []
+    assert _months_outcomes(tmp_path, [*complete, "2026-07-01", "2026-08-01"], dt.date(2026, 8, 1),
+                            data_through=dt.date(2026, 6, 30)) == []
+    without = _months_outcomes(tmp_path, complete, dt.date(2026, 8, 1))  # no data date: the as-of month decides
+    assert [o.examples for o in without] == [("missing 2026-07-01", "missing 2026-08-01")]
+    gap = _months_outcomes(tmp_path, [m for m in complete if m != "2026-05-01"], dt.date(2026, 8, 1),
+                           data_through=dt.date(2026, 6, 30))
+    assert [o.examples for o in gap] == [("missing 2026-05-01",)]
+    late = _months_outcomes(tmp_path, [*complete, "2026-09-01"], dt.date(2026, 8, 1), data_through=dt.date(2026, 6, 30))
+    assert [o.expectation for o in late] == ["expect_column_values_to_be_in_set"]
