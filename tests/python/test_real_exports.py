@@ -210,6 +210,10 @@ def test_kpi_pipeline_rebuilds_in_full_when_history_changed(edited_history: dict
     assert second.code == 0, second.stdout[-3000:] + second.stderr[-3000:]
     assert "history changed, rebuilding in full" in second.stdout
     assert any("history changed" in note for note in second.summary["notes"])
+    # the summary says the build was a full refresh, and why (it was not asked for on the command line)
+    assert second.summary["full_refresh"] is True, second.summary["full_refresh"]
+    assert second.summary["full_refresh_because"].startswith("history changed: ")
+    assert "  full refresh " in second.stdout
     fresh = run_pipeline(tmp_path, "--data-dir", str(edited_history["data"]), "--skip-quality", "--skip-report")
     assert fresh.code == 0
     differences = compare(fingerprints(fresh.db), fingerprints(edited_history["db"]))
