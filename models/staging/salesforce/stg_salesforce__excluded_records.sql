@@ -2,7 +2,8 @@
 -- deleted in Salesforce (IsDeleted, the loader's _fivetran_deleted), lead status changes to a status that is no
 -- funnel event (var salesforce_lead_status_map maps it to null), history rows (LeadHistory, OpportunityHistory)
 -- whose lead or opportunity is deleted or not synced at all (purged or hard-deleted: the loader keeps the
--- history of a record it no longer has), and campaign responses of contacts that no lead was converted into
+-- history of a record it no longer has), OpportunityHistory rows that change no stage (amount or close date
+-- edits), and campaign responses of contacts that no lead was converted into
 -- (outside the lead funnel). Everything else the adapter maps, and the
 -- contract layer quarantines what breaks a rule (quarantine.quarantined_rows). One row per excluded record.
 {%- set status_map = adapter_setting('salesforce_lead_status_map') %}
@@ -68,7 +69,8 @@ opportunities as (
 opportunity_history as (
 
     {{ vendor_table('salesforce', 'opportunity_history', [
-        'id', 'opportunity_id', 'is_deleted:boolean', '_fivetran_deleted:boolean',
+        'id', 'opportunity_id', 'stage_name', 'created_date:timestamp', 'is_deleted:boolean',
+        '_fivetran_deleted:boolean',
     ]) | indent(4) }}
 
 ),
@@ -93,6 +95,29 @@ current_opportunity_ids as (
         not {{ vendor_is_true('is_deleted') }}
         and not {{ vendor_is_true('_fivetran_deleted') }}
         and coalesce({{ vendor_bool('_fivetran_active') }}, true)
+
+),
+
+-- OpportunityHistory rows of mapped opportunities in the order the stage history reads them
+-- (stg_salesforce__crm_opportunity_stage_history): a row that keeps the stage of the row before it is an amount
+-- or close date edit, no stage change
+opportunity_history_sequenced as (
+
+    select
+        {{ vendor_text('opportunity_history.id') }} as record_id,
+        lower(trim({{ vendor_text('opportunity_history.stage_name') }})) as stage_key,
+        lag(lower(trim({{ vendor_text('opportunity_history.stage_name') }}))) over (
+            partition by {{ vendor_text('opportunity_history.opportunity_id') }}
+            order by
+                {{ vendor_timestamp('opportunity_history.created_date') }},
+                {{ vendor_text('opportunity_history.id') }}
+        ) as previous_stage_key
+    from opportunity_history
+    inner join current_opportunity_ids
+        on {{ vendor_text('opportunity_history.opportunity_id') }} = current_opportunity_ids.opportunity_id
+    where
+        not {{ vendor_is_true('opportunity_history.is_deleted') }}
+        and not {{ vendor_is_true('opportunity_history._fivetran_deleted') }}
 
 ),
 
@@ -173,6 +198,19 @@ excluded as (
         and current_opportunity_ids.opportunity_id is null
 
     union all
+
+    {%- if adapter_setting('salesforce_stage_history') == 'opportunity_history' %}
+
+    -- an OpportunityHistory row that changes no stage (the stage history has one row per stage change)
+    select
+        'opportunity_history' as vendor_table,
+        record_id,
+        'no stage change (an amount or close date edit; the stage stays ' || stage_key || ')' as reason
+    from opportunity_history_sequenced
+    where previous_stage_key = stage_key
+
+    union all
+    {%- endif %}
 
     select
         'campaign_member' as vendor_table,
