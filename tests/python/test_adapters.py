@@ -709,3 +709,31 @@ def test_every_hubspot_table_reconciles(hubspot: Build) -> None:
     problems = [p for table, ids, base, key in cases
                 for p in _reconcile(hubspot, "stg_hubspot__excluded_records", table, ids, base, key)]
     assert not problems, "\n".join(problems)
+
+
+def _spend_ids(build: Build) -> set[str]:
+    return set(build.query("select spend_id from staging.base_ads__spend_daily")["spend_id"].astype(str))
+
+
+def test_every_ad_platform_stats_row_reconciles(salesforce: Build, hubspot: Build) -> None:
+    """The ad platforms' stats rows are summed into one row per ad and day (Google's device and network
+    segments, one row per report row of Meta and LinkedIn): every stats row lands in exactly the spend row of
+    its ad and day (clean or quarantined), and a Google campaign day is taken from campaign_stats exactly when
+    no ad of the campaign has stats that day (never both, never neither)."""
+    require(salesforce)
+    require(hubspot)
+    day = lambda value: str(value)[:10]  # noqa: E731
+    google = ref.read("google_ads", "google_ads", "ad_stats")
+    google_ids = {f"google_ads:{r.ad_group_id}~{r.ad_id}:{day(r.date)}" for r in google.itertuples(index=False)}
+    with_ads = {(str(r.campaign_id), day(r.date)) for r in google.itertuples(index=False)}
+    campaigns = ref.read("google_ads", "google_ads", "campaign_stats")
+    campaign_ids = {f"google_ads:campaign~{r.id}:{day(r.date)}" for r in campaigns.itertuples(index=False)
+                    if (str(r.id), day(r.date)) not in with_ads}
+    meta = ref.read("facebook_ads", "facebook_ads", "basic_ad")
+    meta_ids = {f"facebook_ads:{r.ad_id}:{day(r.date)}" for r in meta.itertuples(index=False)}
+    spend = _spend_ids(salesforce)
+    assert {i for i in spend if i.startswith("google_ads:")} == google_ids | campaign_ids
+    assert {i for i in spend if i.startswith("facebook_ads:")} == meta_ids
+    linkedin = ref.read("linkedin_ads", "linkedin_ads", "ad_analytics_by_creative")
+    linkedin_ids = {f"linkedin_ads:{r.creative_id}:{day(r.day)}" for r in linkedin.itertuples(index=False)}
+    assert {i for i in _spend_ids(hubspot) if i.startswith("linkedin_ads:")} == linkedin_ids
