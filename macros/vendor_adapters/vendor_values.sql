@@ -138,8 +138,8 @@
 
 {#- segment_from_employees(employees): the contract's segment from a company's number of employees (a number,
     or HubSpot's band such as '100-500' or '1000+': its lower bound), with var adapter_segment_thresholds
-    (default mid_market from 100, enterprise from 1000 employees); var adapter_default_segment (smb) when
-    unknown. -#}
+    (default mid_market from 100, enterprise from 1000 employees); when unknown, var adapter_default_segment if
+    set, else empty, so the contract's default (`unknown`) applies as on every other path. -#}
 {% macro segment_from_employees(employees) -%}
     {%- set thresholds = var('adapter_segment_thresholds', {'mid_market': 100, 'enterprise': 1000}) -%}
     {%- set lower_bound = to_decimal(
@@ -149,7 +149,9 @@
         when {{ lower_bound }} >= {{ thresholds.enterprise }} then 'enterprise'
         when {{ lower_bound }} >= {{ thresholds.mid_market }} then 'mid_market'
         when {{ lower_bound }} >= 0 then 'smb'
-        else '{{ var("adapter_default_segment", "smb") }}'
+        {%- if var('adapter_default_segment', none) %}
+        else '{{ var("adapter_default_segment") | replace("'", "''") }}'
+        {%- endif %}
     end
 {%- endmacro %}
 

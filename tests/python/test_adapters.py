@@ -573,10 +573,13 @@ def test_vendor_values_are_checked_before_they_are_summed(tmp_path: Path) -> Non
         with an unparseable cost (which a sum would drop) are quarantined with the rule a lone row gets;
       - an empty CurrencyIsoCode in a multi-currency org is not the default currency: the deal (it has an
         amount) is quarantined as missing_value;
+      - a lead without company, country and number of employees is unknown / unknown / unknown, the contract's
+        default (issue 23: one default on every path);
       - a LeadHistory and an OpportunityHistory row whose lead / opportunity is not in Lead / Opportunity
         (purged or hard-deleted) are listed in stg_salesforce__excluded_records, not joined away."""
     negative_day, text_day = ("311", "2025-01-01"), ("312", "2025-01-01")
     no_currency = "0068d00000O02AAAA2"
+    unknown_lead = "00Q8d00000L06AAAA6"
 
     def edit(schema: str, name: str, rows: list[dict[str, str]]) -> list[dict[str, str]]:
         if (schema, name) == ("google_ads", "ad_stats"):
@@ -586,6 +589,9 @@ def test_vendor_values_are_checked_before_they_are_summed(tmp_path: Path) -> Non
                                  cost_micros=cost))
         if (schema, name) == ("salesforce", "opportunity"):
             next(r for r in rows if r["id"] == no_currency)["currency_iso_code"] = ""
+        if (schema, name) == ("salesforce", "lead"):
+            unknown = next(r for r in rows if r["id"] == unknown_lead)
+            unknown.update(company="", country_code="", country="", number_of_employees="")
         if (schema, name) == ("salesforce", "lead_history"):
             rows.append(dict(rows[1], id="0178d00000HPURGED", lead_id="00Q8d00000LPURGED"))
         if (schema, name) == ("salesforce", "opportunity_history"):
@@ -616,6 +622,10 @@ def test_vendor_values_are_checked_before_they_are_summed(tmp_path: Path) -> Non
     reasons = {(r.vendor_table, r.record_id): r.reason for r in excluded.itertuples(index=False)}
     assert "not in Lead" in reasons.get(("lead_history", "0178d00000HPURGED"), ""), reasons
     assert "not in Opportunity" in reasons.get(("opportunity_history", "0088d00000SPURGED"), ""), reasons
+    # one default for an unknown company, country and segment on every path: the contract's (issue 23)
+    lead = build.query("select typed__company_name, typed__country, typed__segment from staging.base_crm__leads "
+                       f"where lead_id = '{unknown_lead}'")
+    assert lead.values.tolist() == [["unknown", "unknown", "unknown"]], lead
 
 
 def test_a_contact_merged_twice_does_not_fan_out(tmp_path: Path) -> None:

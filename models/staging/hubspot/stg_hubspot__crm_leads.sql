@@ -1,7 +1,7 @@
 -- HubSpot contacts -> the raw layout of crm_leads (text; typed and checked by base_crm__leads). Every contact that
 -- is neither deleted (_fivetran_deleted) nor merged away into another contact (contact_merge_audit) is a lead;
 -- both kinds are listed in stg_hubspot__excluded_records. Country: a two-letter country property, else the IP
--- country, else the country text, else var adapter_unknown_country; segment: numemployees (a number or HubSpot's
+-- country, else the country text, else empty (the contract's default, unknown); segment: numemployees (a number or HubSpot's
 -- band such as '100-500') against var adapter_segment_thresholds; company: the company property, else the email
 -- domain. utm tags: the parameters of the first page the contact saw (hs_analytics_first_url), else the original
 -- source (hs_analytics_source and its drill-down) through var hubspot_analytics_source_utm.
@@ -33,10 +33,10 @@ mapped as (
         {{ vendor_timestamp_text('property_createdate') }} as created_at,
 
         -- strings
+        -- company, country, segment: empty when unknown, so the contract's one default applies (`unknown`)
         coalesce(
             nullif(trim({{ vendor_text('property_company') }}), ''),
-            nullif({{ dbt.split_part(vendor_text('property_email'), "'@'", 2) }}, ''),
-            '(unknown)'
+            nullif({{ dbt.split_part(vendor_text('property_email'), "'@'", 2) }}, '')
         ) as company_name,
         coalesce(
             nullif(trim({{ vendor_text('property_hs_country_region_code') }}), ''),
@@ -45,8 +45,7 @@ mapped as (
                     then trim({{ vendor_text('property_country') }})
             end,
             nullif(trim({{ vendor_text('property_ip_country_code') }}), ''),
-            nullif(trim({{ vendor_text('property_country') }}), ''),
-            '{{ var("adapter_unknown_country", "ZZ") }}'
+            nullif(trim({{ vendor_text('property_country') }}), '')
         ) as country,
         {{ segment_from_employees('property_numemployees') }} as segment,
         {{ vendor_text('property_industry') }} as industry,

@@ -42,11 +42,11 @@ mapped as (
         {{ vendor_timestamp_text('created_date') }} as created_at,
 
         -- strings
-        coalesce(nullif(trim({{ vendor_text('company') }}), ''), '(unknown)') as company_name,
+        -- company, country, segment: empty when unknown, so the contract's one default applies (`unknown`)
+        nullif(trim({{ vendor_text('company') }}), '') as company_name,
         coalesce(
             nullif(trim({{ vendor_text('country_code') }}), ''),
-            nullif(trim({{ vendor_text('country') }}), ''),
-            '{{ var("adapter_unknown_country", "ZZ") }}'
+            nullif(trim({{ vendor_text('country') }}), '')
         ) as country,
         {{ segment_from_employees('number_of_employees') }} as segment,
         {{ vendor_text('industry') }} as industry,
