@@ -412,8 +412,8 @@ def whole_checks_reason(state: RunState) -> str | None:
 def report_step(state: RunState) -> None:
     """Write the HTML KPI report from the marts; only after a run with nothing failed, so
     a refresh that failed its checks leaves the previous report (with its own as-of date) in place."""
-    from kpi_pipeline.report.command import NothingToReport, describe, missing_warning, reporting_currency, \
-        write_report
+    from kpi_pipeline.report.command import NothingToReport, describe, empty_note, missing_warning, \
+        reporting_currency, write_report
 
     config, warehouse = state.config, state.warehouse
     assert warehouse is not None
@@ -441,6 +441,10 @@ def report_step(state: RunState) -> None:
         if warning:
             state.notes.append(warning)
             err(f"kpi-pipeline: warning: {warning}")
+        note = empty_note(result)
+        if note:
+            state.notes.append(note)
+            out(f"NOTE   {note}")
 
 
 def count_rows(state: RunState) -> None:

@@ -19,11 +19,11 @@ from typing import Any
 import yaml
 
 from kpi_pipeline.errors import EXIT_OK, PipelineError
-from kpi_pipeline.report.context import build_context
+from kpi_pipeline.report.context import build_context, empty_context
 from kpi_pipeline.report.figures import channel_colours
 from kpi_pipeline.report.model import Chart, Section
 from kpi_pipeline.report.page import Page, render
-from kpi_pipeline.report.source import MartSource, MartUnavailable
+from kpi_pipeline.report.source import MartSource, MartUnavailable, NoRows
 from kpi_pipeline.safe_text import terminal_safe
 from kpi_pipeline.warehouse import Warehouse, resolve
 
@@ -42,12 +42,14 @@ class ReportResult:
     seconds: float
     sections: tuple[str, ...]
     charts: int
-    missing_marts: tuple[str, ...] = field(default_factory=tuple)
+    missing_marts: tuple[str, ...] = field(default_factory=tuple)  # not built: an empty state "not available"
+    empty_marts: tuple[str, ...] = field(default_factory=tuple)  # built, no rows to draw: a "no data" note
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "path": str(self.path), "bytes": self.bytes, "seconds": self.seconds,
             "sections": list(self.sections), "charts": self.charts, "missing_marts": list(self.missing_marts),
+            "empty_marts": list(self.empty_marts),
         }
 
 
@@ -67,14 +69,17 @@ def render_report(conn: Any, currency: str, builders: Sequence[Any] | None = Non
     import plotly
     from plotly.offline import get_plotlyjs
 
-    from kpi_pipeline.report.sections import BUILDERS
+    from kpi_pipeline.report.sections import BUILDERS, empty_sections
 
     source = MartSource(conn)
     try:
         ctx = build_context(source, currency)
+        sections = [build(source, ctx) for build in (builders or BUILDERS)]
     except MartUnavailable as exc:
         raise NothingToReport(f"cannot write the report: {exc}") from None
-    sections = [build(source, ctx) for build in (builders or BUILDERS)]
+    except NoRows as exc:  # an empty calendar: a build of a data set with no activity at all
+        ctx = empty_context(currency)
+        sections = empty_sections(str(exc), exc.mart)
     if all(s.blocks and len(s.missing) == len(s.blocks) for s in sections):
         missing = sorted({e.mart for s in sections for e in s.missing})
         raise NothingToReport(
@@ -129,6 +134,7 @@ def write_report(
         sections=tuple(s.section_id for s in sections),
         charts=sum(1 for s in sections for b in s.blocks if isinstance(b, Chart)),
         missing_marts=tuple(sorted({e.mart for s in sections for e in s.missing})),
+        empty_marts=tuple(sorted({e.mart for s in sections for e in s.no_data if e.mart})),
     )
 
 
@@ -148,6 +154,13 @@ def missing_warning(result: ReportResult) -> str | None:
     )
 
 
+def empty_note(result: ReportResult) -> str | None:
+    """A note (not a warning: the data set may lack a system) naming the marts drawn as "no data"."""
+    if not result.empty_marts:
+        return None
+    return f"the report shows \"no data\" where marts were built without rows: {', '.join(result.empty_marts)}"
+
+
 def report_main(project_dir: Path, target: str, output: Path, currency: str | None) -> int:
     """`kpi-pipeline report`: 0 when written (missing marts are a warning), PipelineError (exit 2) otherwise."""
     warehouse = resolve(project_dir, target)
@@ -156,4 +169,7 @@ def report_main(project_dir: Path, target: str, output: Path, currency: str | No
     warning = missing_warning(result)
     if warning:
         print(terminal_safe(f"kpi-pipeline report: warning: {warning}"), file=sys.stderr, flush=True)
+    note = empty_note(result)
+    if note:
+        print(terminal_safe(f"kpi-pipeline report: note: {note}"), flush=True)
     return EXIT_OK

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from kpi_pipeline.report.source import MartSource, MartUnavailable
+from kpi_pipeline.report.source import MartSource, MartUnavailable, NoRows
 
 # window charts (a bar per channel, rep, ...) add up the last WINDOW_MONTHS months
 WINDOW_MONTHS = 12
@@ -116,6 +116,12 @@ def month_label(iso: str) -> str:
     return f"{MONTH_NAMES[day.month - 1]} {day.year}"
 
 
+def empty_context(currency: str) -> Context:
+    """The context of a build whose calendar (dim_date) is empty: no months, no names."""
+    return Context(as_of="", months=(), window=(), currency=currency,
+                   names=Names.from_display_names({}, {}, {}, {}), channel_ids=())
+
+
 def _optional(source: MartSource, mart: str, columns: list[str], key: str, label: str) -> dict[str, str | None]:
     """{id: display name} of a dimension (None for an id without a name); empty when the mart is missing."""
     try:
@@ -130,10 +136,11 @@ def _optional(source: MartSource, mart: str, columns: list[str], key: str, label
 
 
 def build_context(source: MartSource, currency: str) -> Context:
-    """Raises MartUnavailable when dim_date (the calendar of every mart) is missing or empty."""
+    """Raises MartUnavailable when dim_date (the calendar of every mart) is missing, NoRows when it was built
+    empty (a build with no activity at all)."""
     days = source.rows("dim_date", ["date_day", "month_start"], order_by=["date_day"])
     if not days:
-        raise MartUnavailable("dim_date", "has no rows (was the build empty?)")
+        raise source.no_rows("dim_date", "the calendar")
     months = tuple(sorted({r["month_start"] for r in days}))
     channels = _optional(source, "dim_channels", ["channel_id", "channel_name"], "channel_id", "channel_name")
     reps = _optional(source, "dim_sales_reps", ["rep_id", "rep_name"], "rep_id", "rep_name")

@@ -59,6 +59,11 @@ TEXT_KEYS = frozenset({
 RAW_KEYS = frozenset({"hovertemplate", "texttemplate", "meta", "template"})
 
 
+class EmptyFigure(ValueError):
+    """A figure helper was given nothing to draw (no panel, no trace): the section shows a "no data" note
+    instead (sections check their inputs first; this is the net under them)."""
+
+
 def plotly_text(text: str) -> str:
     """Plain text as Plotly draws it literally: 'a <b>bold</b> & co' -> 'a &lt;b&gt;bold&lt;/b&gt; & co'."""
     return PLOTLY_ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
@@ -149,6 +154,8 @@ def small_multiples(
     """One panel per (title, trace), each with its own y axis unless `shared_y`, `columns` panels a row."""
     from plotly.subplots import make_subplots
 
+    if not panels:
+        raise EmptyFigure("nothing to draw: no panel has data")
     columns = max(1, min(columns, len(panels)))
     rows = -(-len(panels) // columns)
     fig = make_subplots(

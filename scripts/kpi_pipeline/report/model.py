@@ -70,13 +70,19 @@ class Cards:
     mart: str
 
 
+NOT_BUILT = "not_built"
+NO_DATA = "no_data"
+
+
 @dataclass(frozen=True)
 class Empty:
-    """A block that could not be drawn: a mart is missing or has no rows for it."""
+    """A block that could not be drawn: its mart is not built (or lacks a column it needs: NOT_BUILT, "not
+    available"), or it was built and has no rows for it (NO_DATA, "no data": e.g. no ad spend in the data set)."""
 
     title: str
     message: str
     mart: str
+    kind: str = NOT_BUILT
 
 
 @dataclass(frozen=True)
@@ -103,4 +109,10 @@ class Section:
 
     @property
     def missing(self) -> list[Empty]:
-        return [b for b in self.blocks if isinstance(b, Empty)]
+        """The blocks whose mart is not built (or lacks a column)."""
+        return [b for b in self.blocks if isinstance(b, Empty) and b.kind == NOT_BUILT]
+
+    @property
+    def no_data(self) -> list[Empty]:
+        """The blocks whose mart was built and has nothing to draw."""
+        return [b for b in self.blocks if isinstance(b, Empty) and b.kind == NO_DATA]

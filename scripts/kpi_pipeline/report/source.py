@@ -29,6 +29,36 @@ class MartUnavailable(Exception):
         self.reason = reason
 
 
+# what each mart counts, for the note of a mart that was built and has no rows ("the data set has no ...")
+MART_NEEDS = {
+    "dim_date": "activity at all (no lead, subscription or cost: the calendar is empty)",
+    "kpi_scorecard": "data for any KPI",
+    "kpi_funnel": "leads",
+    "kpi_funnel_dropoff": "disqualified leads or lost deals",
+    "kpi_funnel_velocity": "leads that moved from one funnel stage to the next",
+    "kpi_cost_per_lead": "ad spend or leads",
+    "kpi_cost_per_opportunity": "ad spend or opportunities",
+    "kpi_cac": "new customers or acquisition costs",
+    "kpi_attributed_acquisition": "ad spend or attributed customers",
+    "kpi_marketing_roi": "ad spend or won deals",
+    "kpi_revenue": "won deals",
+    "kpi_mrr": "subscriptions (billing)",
+    "kpi_retention_cohorts": "customers with subscriptions (billing)",
+    "kpi_customer_retention": "subscriptions (billing)",
+    "kpi_win_rate": "closed deals",
+}
+
+
+class NoRows(Exception):
+    """A mart the report reads was built but has no rows for a block: a data set without that system
+    (no ad spend, no billing) or without activity in the window. The block becomes a "no data" note."""
+
+    def __init__(self, mart: str, reason: str) -> None:
+        super().__init__(f"{MARTS_SCHEMA}.{mart} {reason}")
+        self.mart = mart
+        self.reason = reason
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
@@ -56,6 +86,25 @@ class MartSource:
     def __post_init__(self) -> None:
         self.read_marts: set[str] = set()
         self._columns: dict[str, list[str]] = {}
+        self._counts: dict[str, int] = {}
+
+    def row_count(self, mart: str) -> int:
+        """All rows of the mart (0 for a mart that was built empty); MartUnavailable when it is not built."""
+        if not self.columns(mart):
+            raise MartUnavailable(mart, "is not in the warehouse (build it with `kpi-pipeline run`)")
+        if mart not in self._counts:
+            cur = self.conn.cursor()
+            cur.execute(f"select count(*) from {relation(self.schema, mart)}")
+            self._counts[mart] = int(cur.fetchone()[0])
+        return self._counts[mart]
+
+    def no_rows(self, mart: str, what: str) -> NoRows:
+        """The NoRows of a block that found no rows of `mart` for `what`: the mart is empty (the data set has
+        nothing it counts) or has no rows for that part (a month, the window, a dimension)."""
+        if self.row_count(mart) == 0:
+            need = MART_NEEDS.get(mart, "data for it")
+            return NoRows(mart, f"was built and has no rows: the data set has no {need}")
+        return NoRows(mart, f"was built but has no rows for {what}")
 
     def columns(self, mart: str) -> list[str]:
         if mart not in self._columns:

@@ -5,22 +5,35 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from kpi_pipeline.report.model import Block, Empty
+from kpi_pipeline.report.figures import EmptyFigure
+from kpi_pipeline.report.model import NO_DATA, Block, Empty
 from kpi_pipeline.report.numbers import plain
-from kpi_pipeline.report.source import MartUnavailable, Row
+from kpi_pipeline.report.source import MartSource, MartUnavailable, NoRows, Row
 
 
-def guarded(title: str, make: Callable[[], list[Block]]) -> list[Block]:
-    """The blocks `make` builds, or one empty-state block when its mart is unavailable."""
+def guarded(title: str, make: Callable[[], list[Block]], mart: str = "") -> list[Block]:
+    """The blocks `make` builds, or one empty-state block: "not available" when its mart is not built (or
+    lacks a column), "no data" when it was built and has nothing to draw (NoRows, or a figure helper given
+    nothing: EmptyFigure)."""
     try:
         return make()
     except MartUnavailable as exc:
         return [Empty(title=title, message=str(exc), mart=exc.mart)]
+    except NoRows as exc:
+        return [Empty(title=title, message=str(exc), mart=exc.mart, kind=NO_DATA)]
+    except EmptyFigure as exc:
+        return [Empty(title=title, message=str(exc), mart=mart, kind=NO_DATA)]
 
 
-def require_rows(rows: list[Row], mart: str, what: str) -> list[Row]:
+def no_data(title: str, mart: str, message: str) -> Empty:
+    """A "no data" block in place of a chart whose mart has rows but nothing this chart can draw."""
+    return Empty(title=title, message=message, mart=mart, kind=NO_DATA)
+
+
+def require_rows(rows: list[Row], mart: str, what: str, source: MartSource) -> list[Row]:
+    """`rows`, or NoRows saying whether the mart is empty or only has no rows for `what`."""
     if not rows:
-        raise MartUnavailable(mart, f"has no rows for {what}")
+        raise source.no_rows(mart, what)
     return rows
 
 

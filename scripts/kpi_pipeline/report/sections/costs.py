@@ -52,7 +52,8 @@ def channels_over_time(
 
 def cpl_blocks(source: MartSource, ctx: Context) -> list[Block]:
     columns = ["period_month", "dimension_type", "dimension_value", "marketing_spend", "new_leads", "cost_per_lead"]
-    rows = require_rows(source.rows(CPL, columns, where={"dimension_type": ["total", "channel"]}), CPL, "the total")
+    rows = require_rows(source.rows(CPL, columns, where={"dimension_type": ["total", "channel"]}), CPL, "the total",
+                        source)
     return [channels_over_time(
         rows, ctx, "cost_per_lead",
         (("marketing_spend", f"spend ({ctx.currency})", "money"), ("new_leads", "new leads", "count")),
@@ -65,7 +66,8 @@ def cpl_blocks(source: MartSource, ctx: Context) -> list[Block]:
 def cpo_blocks(source: MartSource, ctx: Context) -> list[Block]:
     columns = ["period_month", "dimension_type", "dimension_value", "marketing_spend", "new_opportunities",
                "cost_per_opportunity"]
-    rows = require_rows(source.rows(CPO, columns, where={"dimension_type": ["total", "channel"]}), CPO, "the total")
+    rows = require_rows(source.rows(CPO, columns, where={"dimension_type": ["total", "channel"]}), CPO, "the total",
+                        source)
     return [channels_over_time(
         rows, ctx, "cost_per_opportunity",
         (("marketing_spend", f"spend ({ctx.currency})", "money"), ("new_opportunities", "new opportunities", "count")),
@@ -86,7 +88,7 @@ CAC_PARTS = (
 
 def cac_blocks(source: MartSource, ctx: Context) -> list[Block]:
     columns = ["period_month", "dimension_type", "dimension_value", *(c for c, _, _ in CAC_PARTS)]
-    rows = require_rows(source.rows(CAC, columns, where={"dimension_type": "total"}), CAC, "the total")
+    rows = require_rows(source.rows(CAC, columns, where={"dimension_type": "total"}), CAC, "the total", source)
     traces = [
         go.Scatter(x=list(ctx.months), y=monthly(rows, ctx.months, column), name=label, mode="lines+markers",
                    line={"color": line_colour, "width": width}, connectgaps=False,
@@ -118,7 +120,7 @@ def attributed_cac_blocks(source: MartSource, ctx: Context) -> list[Block]:
     columns = ["period_month", "dimension_type", "dimension_value", "attribution_model", "is_default_model",
                "cac_numerator", "cac_denominator"]
     rows = [r for r in source.rows(ATTRIBUTED, columns, where={"dimension_type": "channel"}) if r["is_default_model"]]
-    rows = require_rows(in_window(rows, ctx.window), ATTRIBUTED, "the default attribution model")
+    rows = require_rows(in_window(rows, ctx.window), ATTRIBUTED, "the default attribution model", source)
     model = rows[0]["attribution_model"]
     by_channel = groups(rows, "dimension_value")
     channels = sorted(by_channel, key=lambda c: (ctx.names.label("channel", c).lower(), c))

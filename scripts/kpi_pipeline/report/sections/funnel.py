@@ -14,7 +14,7 @@ from kpi_pipeline.report.context import Context
 from kpi_pipeline.report.figures import TOTAL_COLOUR, colour, figure, hover, month_axis, month_trace_options
 from kpi_pipeline.report.model import Block, Cell, Chart, Column, Section, Table, TableRow
 from kpi_pipeline.report.numbers import count, percent, plain, ratio, total
-from kpi_pipeline.report.sections.common import groups, guarded, in_window, monthly, require_rows
+from kpi_pipeline.report.sections.common import groups, guarded, in_window, monthly, no_data, require_rows
 from kpi_pipeline.report.source import MartSource
 
 FUNNEL = "kpi_funnel"
@@ -169,19 +169,38 @@ def funnel_blocks(source: MartSource, ctx: Context) -> list[Block]:
     rows = require_rows(
         source.rows(FUNNEL, FUNNEL_COLUMNS, where={"dimension_type": ["total", "channel"]},
                     order_by=["view_type", "dimension_type", "dimension_value", "period_month"]),
-        FUNNEL, "the total and channels",
-    )
+        FUNNEL, "the total and channels", source)
     cohort = [r for r in rows if r["view_type"] == "cohort"]
     period = [r for r in rows if r["view_type"] == "period"]
-    return [cohort_funnel(cohort, ctx), channel_conversion(cohort, ctx), cohort_rates(cohort, ctx),
-            period_activity(period, ctx)]
+    out: list[Block] = []
+    if not in_window([r for r in cohort if r["dimension_type"] == "total"], ctx.window):
+        out.append(no_data(f"Funnel of the leads created {ctx.window_label} (cohort view)", FUNNEL,
+                           f"no lead was created in {ctx.window_label}"))
+    else:
+        out.append(cohort_funnel(cohort, ctx))
+    if not in_window([r for r in cohort if r["dimension_type"] == "channel"], ctx.window):
+        out.append(no_data(f"Conversion by source channel, leads created {ctx.window_label}", FUNNEL,
+                           f"no lead with a source channel was created in {ctx.window_label}"))
+    else:
+        out.append(channel_conversion(cohort, ctx))
+    if not [r for r in cohort if r["dimension_type"] == "total"]:
+        out.append(no_data("Stage conversion by lead-creation month (cohort view)", FUNNEL,
+                           f"{FUNNEL} has no cohort rows (no lead was created)"))
+    else:
+        out.append(cohort_rates(cohort, ctx))
+    if not [r for r in period if r["dimension_type"] == "total"]:
+        out.append(no_data("Funnel activity per month (period view)", FUNNEL,
+                           f"{FUNNEL} has no period rows (no lead reached a stage)"))
+    else:
+        out.append(period_activity(period, ctx))
+    return out
 
 
 def dropoff_blocks(source: MartSource, ctx: Context) -> list[Block]:
     columns = ["period_month", "dimension_type", "dimension_value", "funnel_stage", "dropoff_type",
                "dropoff_reason", "dropoffs", "stage_dropoffs"]
     rows = in_window(source.rows(DROPOFF, columns, where={"dimension_type": "total"}), ctx.window)
-    require_rows(rows, DROPOFF, f"the window {ctx.window_label}")
+    require_rows(rows, DROPOFF, f"the window {ctx.window_label}", source)
     # stage_dropoffs repeats on every reason row of a month and stage: count it once per month
     stage_totals: dict[str, object] = {}
     for stage, stage_rows in groups(rows, "funnel_stage").items():
@@ -224,7 +243,8 @@ def dropoff_blocks(source: MartSource, ctx: Context) -> list[Block]:
 
 def velocity_blocks(source: MartSource, ctx: Context) -> list[Block]:
     columns = ["period_month", "dimension_type", "dimension_value", *(c for step in VELOCITY_STEPS for c in step[:2])]
-    rows = require_rows(source.rows(VELOCITY, columns, where={"dimension_type": "total"}), VELOCITY, "the total")
+    rows = require_rows(source.rows(VELOCITY, columns, where={"dimension_type": "total"}), VELOCITY, "the total",
+                        source)
     traces = [
         go.Scatter(x=list(ctx.months), y=monthly(rows, ctx.months, median), name=label, mode="lines+markers",
                    customdata=monthly(rows, ctx.months, sample), line={"color": colour(i)}, connectgaps=False,

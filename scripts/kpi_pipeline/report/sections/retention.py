@@ -185,13 +185,13 @@ def monthly_chart(rows: list[Row], ctx: Context) -> Chart:
 
 def cohort_blocks(source: MartSource, ctx: Context) -> list[Block]:
     rows = require_rows(source.rows(COHORTS, COHORT_COLUMNS, where={"dimension_type": ["total", "channel"]}),
-                        COHORTS, "the total")
+                        COHORTS, "the total", source)
     return [heatmap_chart(rows, ctx), curves_chart(rows, ctx)]
 
 
 def monthly_blocks(source: MartSource, ctx: Context) -> list[Block]:
     rows = require_rows(source.rows(RETENTION, RETENTION_COLUMNS, where={"dimension_type": "total"}), RETENTION,
-                        "the total")
+                        "the total", source)
     return [monthly_chart(rows, ctx)]
 
 

@@ -43,7 +43,7 @@ def revenue_targets(source: MartSource) -> dict[str, Row]:
 
 def revenue_blocks(source: MartSource, ctx: Context) -> list[Block]:
     rows = require_rows(source.rows(REVENUE, REVENUE_COLUMNS, where={"dimension_type": ["total", "channel"]}),
-                        REVENUE, "the total")
+                        REVENUE, "the total", source)
     targets = revenue_targets(source)
     by_dim = groups(rows, "dimension_value")
     channels = sorted((c for c in by_dim if c != "all"), key=lambda c: (ctx.names.label("channel", c).lower(), c))
@@ -104,7 +104,7 @@ def revenue_blocks(source: MartSource, ctx: Context) -> list[Block]:
 def mrr_blocks(source: MartSource, ctx: Context) -> list[Block]:
     columns = ["period_month", "dimension_type", "dimension_value", "starting_mrr", *(c for c, _, _ in BRIDGE),
                "ending_mrr", "customers_at_start", "customers"]
-    rows = require_rows(source.rows(MRR, columns, where={"dimension_type": "total"}), MRR, "the total")
+    rows = require_rows(source.rows(MRR, columns, where={"dimension_type": "total"}), MRR, "the total", source)
     by_month = by_key(rows, "period_month")
     latest = by_month.get((ctx.latest_month,)) or rows[-1]
     steps = [("starting MRR", plain(latest["starting_mrr"]), "absolute")]

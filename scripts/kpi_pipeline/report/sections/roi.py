@@ -14,7 +14,7 @@ from kpi_pipeline.report.context import Context
 from kpi_pipeline.report.figures import channel_colours, colour, figure, small_multiples
 from kpi_pipeline.report.model import Block, Chart, Column, Section, Table, TableRow
 from kpi_pipeline.report.numbers import money, multiple, percent, plain, ratio, total
-from kpi_pipeline.report.sections.common import groups, guarded, in_window, require_rows
+from kpi_pipeline.report.sections.common import groups, guarded, in_window, no_data, require_rows
 from kpi_pipeline.report.source import MartSource, Row
 
 MART = "kpi_marketing_roi"
@@ -66,7 +66,7 @@ def window_sums(rows: list[Row]) -> dict[str, object]:
 
 def blocks(source: MartSource, ctx: Context) -> list[Block]:
     rows = in_window(source.rows(MART, COLUMNS, where={"dimension_type": "channel"}), ctx.window)
-    require_rows(rows, MART, f"channels in the window {ctx.window_label}")
+    require_rows(rows, MART, f"channels in the window {ctx.window_label}", source)
     default = next((r["attribution_model"] for r in rows if r["is_default_model"]), None)
     models = sorted({r["attribution_model"] for r in rows}, key=model_order)
     channels = sorted({r["dimension_value"] for r in rows}, key=lambda c: (ctx.names.label("channel", c).lower(), c))
@@ -89,6 +89,14 @@ def blocks(source: MartSource, ctx: Context) -> list[Block]:
             hovertemplate="%{customdata[0]}: ROI %{y:.0%} (revenue %{customdata[1]}, spend %{customdata[2]}, "
                           "ROAS %{customdata[3]})<extra>%{fullData.name}</extra>",
         )))
+    roi_title = f"Marketing ROI by channel under each attribution model, {ctx.window_label}"
+    if not panels:
+        # a data set without ad spend (no ads system): no channel has an ROI, under any model
+        return [no_data(
+            roi_title, MART,
+            f"no channel has marketing spend in {ctx.window_label}: the data set has no ad spend, so there is no "
+            "ROI to show (the won revenue each model credits to the channels is in the next chart)"),
+            revenue_chart(cell, channels, models, default, ctx)]
     roi_fig = small_multiples(panels, {"showlegend": False, "margin": {"t": 40}})
     for key in [k for k in roi_fig["layout"] if k.startswith("yaxis")]:
         roi_fig["layout"][key].update({"tickformat": ".0%", "rangemode": "tozero", "automargin": True})
@@ -102,7 +110,7 @@ def blocks(source: MartSource, ctx: Context) -> list[Block]:
     )
     roi_chart = Chart(
         chart_id="roi-by-model",
-        title=f"Marketing ROI by channel under each attribution model, {ctx.window_label}",
+        title=roi_title,
         figure=roi_fig,
         table=Table((Column("channel", "channel"), Column("model", "attribution model"),
                      Column("marketing_spend", f"spend ({ctx.currency})", "money"),
@@ -116,6 +124,13 @@ def blocks(source: MartSource, ctx: Context) -> list[Block]:
              f"with spend; models: {MODEL_LEGEND}; * = the default model. Channels without spend (organic, referral, "
              "direct, unattributed) have no ROI (n/a in the table); their credited revenue is in the next chart.",
     )
+    return [roi_chart, revenue_chart(cell, channels, models, default, ctx)]
+
+
+def revenue_chart(cell: dict[tuple[str, str], dict[str, object]], channels: list[str], models: list[str],
+                  default: str | None, ctx: Context) -> Chart:
+    """Who gets the credit for the won revenue under each model (drawn with or without ad spend)."""
+    empty = window_sums([])
     colours = channel_colours(ctx.channel_ids)
     model_names = [model_label(m, default) for m in models]
     revenue_traces = [
@@ -135,7 +150,7 @@ def blocks(source: MartSource, ctx: Context) -> list[Block]:
                   "attributed_deals": cell.get((m, c), empty)["attributed_deals"]}, channel=c)
         for m in models for c in channels
     )
-    revenue_chart = Chart(
+    return Chart(
         chart_id="roi-revenue-by-model",
         title=f"Who gets the credit: won revenue by channel under each model, {ctx.window_label}",
         figure=revenue_fig,
@@ -149,7 +164,6 @@ def blocks(source: MartSource, ctx: Context) -> list[Block]:
         note="Every model splits the same won revenue; a deal without a touch in the lookback window is "
              "'Unattributed'.",
     )
-    return [roi_chart, revenue_chart]
 
 
 def build(source: MartSource, ctx: Context) -> Section:

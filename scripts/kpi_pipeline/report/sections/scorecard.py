@@ -16,7 +16,7 @@ from kpi_pipeline.report.context import Context, month_label
 from kpi_pipeline.report.figures import STATUS_COLOURS, figure
 from kpi_pipeline.report.model import Block, Card, Cards, Cell, Chart, Column, Section, Table, TableBlock, TableRow
 from kpi_pipeline.report.numbers import formatted, percent, plain, signed_percent
-from kpi_pipeline.report.sections.common import guarded, require_rows
+from kpi_pipeline.report.sections.common import guarded, no_data, require_rows
 from kpi_pipeline.report.source import MartSource, Row
 
 MART = "kpi_scorecard"
@@ -117,8 +117,12 @@ DIMENSION_COLUMNS = (
 )
 
 
-def attainment_chart(totals: list[Row], ctx: Context) -> Chart:
+def attainment_chart(totals: list[Row], ctx: Context) -> Block:
     with_target = [r for r in totals if r["attainment"] is not None]
+    title = f"Attainment of target, {month_label(ctx.latest_month)}"
+    if not with_target:
+        return no_data(title, MART, f"no KPI has a target for {month_label(ctx.latest_month)}: the data set has no "
+                                    "targets for it (ref_kpi_targets), so the cards show values without attainment")
     labels = [kpi_label(r["kpi_name"], ctx.currency) for r in with_target]
     trace = go.Bar(
         x=[plain(r["attainment"]) for r in with_target],
@@ -145,7 +149,7 @@ def attainment_chart(totals: list[Row], ctx: Context) -> Chart:
     rows = tuple(TableRow(row_cells(r, ctx)) for r in totals)
     return Chart(
         chart_id="scorecard-attainment",
-        title=f"Attainment of target, {month_label(ctx.latest_month)}",
+        title=title,
         figure=fig,
         table=Table(TOTAL_COLUMNS, rows),
         mart=MART,
@@ -159,8 +163,7 @@ def attainment_chart(totals: list[Row], ctx: Context) -> Chart:
 def blocks(source: MartSource, ctx: Context) -> list[Block]:
     rows = require_rows(
         source.rows(MART, COLUMNS, where={"period_month": ctx.latest_month}),
-        MART, f"the latest month {ctx.latest_month}",
-    )
+        MART, f"the latest month {ctx.latest_month}", source)
     totals = sorted((r for r in rows if r["dimension_type"] == "total"), key=lambda r: kpi_order(r["kpi_name"]))
     others = sorted(
         (r for r in rows if r["dimension_type"] != "total"),

@@ -13,7 +13,7 @@ from kpi_pipeline.report.context import Context
 from kpi_pipeline.report.figures import TOTAL_COLOUR, colour, figure, month_axis, month_trace_options
 from kpi_pipeline.report.model import Block, Chart, Column, Section, Table, TableRow
 from kpi_pipeline.report.numbers import count, percent, ratio, total
-from kpi_pipeline.report.sections.common import groups, guarded, in_window, monthly, require_rows
+from kpi_pipeline.report.sections.common import groups, guarded, in_window, monthly, no_data, require_rows
 from kpi_pipeline.report.source import MartSource, Row
 
 MART = "kpi_win_rate"
@@ -41,8 +41,11 @@ def window_columns(label: str, currency: str) -> tuple[Column, ...]:
     )
 
 
-def rep_chart(rows: list[Row], ctx: Context) -> Chart:
+def rep_chart(rows: list[Row], ctx: Context) -> Block:
     window = in_window([r for r in rows if r["dimension_type"] == "rep"], ctx.window)
+    if not window:
+        return no_data(f"Win rate by rep (owner at close), {ctx.window_label}", MART,
+                       f"no rep closed a deal in {ctx.window_label}")
     sums = {rep: window_sums(rep_rows) for rep, rep_rows in groups(window, "dimension_value").items()}
     reps = sorted(sums, key=lambda rep: (sums[rep]["win_rate_count"] is None, -(sums[rep]["win_rate_count"] or 0),
                                          ctx.names.label("rep", rep).lower(), rep))
@@ -73,8 +76,11 @@ def rep_chart(rows: list[Row], ctx: Context) -> Chart:
     )
 
 
-def team_chart(rows: list[Row], ctx: Context) -> Chart:
+def team_chart(rows: list[Row], ctx: Context) -> Block:
     window = in_window([r for r in rows if r["dimension_type"] in ("team", "total")], ctx.window)
+    if not window:
+        return no_data(f"Win rate by team (the owner's team at close), {ctx.window_label}", MART,
+                       f"no deal closed in {ctx.window_label}")
     sums: dict[tuple[str, str], dict[str, object]] = {}
     for r_type in ("total", "team"):
         for value, team_rows in groups([r for r in window if r["dimension_type"] == r_type], "dimension_value").items():
@@ -136,7 +142,7 @@ def monthly_chart(rows: list[Row], ctx: Context) -> Chart:
 
 def blocks(source: MartSource, ctx: Context) -> list[Block]:
     rows = require_rows(source.rows(MART, COLUMNS, where={"dimension_type": ["total", "rep", "team"]}), MART,
-                        "the total")
+                        "the total", source)
     return [rep_chart(rows, ctx), team_chart(rows, ctx), monthly_chart(rows, ctx)]
 
 
