@@ -38,7 +38,7 @@ sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fingerprint_tables import compare, fingerprints  # noqa: E402
-from kpi_pipeline.contract import TABLES, TABLES_BY_NAME  # noqa: E402
+from kpi_pipeline.contract import TABLES, TABLES_BY_NAME, clean_model  # noqa: E402
 from kpi_pipeline.demo_files import seed_path  # noqa: E402
 import native_types  # noqa: E402
 from test_pipeline_cli import Run, run_pipeline  # noqa: E402
@@ -225,6 +225,29 @@ def test_a_demo_run_on_the_users_warehouse_builds_from_their_tables(
     after = _raw_and_marts(run.db)
     assert after["raw"] == before["raw"]
     assert not compare(before["tables"], after["tables"])
+
+
+def test_no_test_requires_a_value_the_contract_allows_to_be_empty(manifest: dict) -> None:
+    """A column the contract allows to be empty (or absent) has no not_null test in the models that carry it
+    under the same name (issue 23: a rep without hired_date and an open deal without currency failed not_null
+    tests, and dbt skipped every KPI mart). Columns the contract fills when empty (a default, a fallback) are
+    never empty and may keep theirs. Driven by contract.py, the single source of truth for what is optional."""
+    optional: dict[str, set[str]] = {}
+    for table in TABLES:
+        for column in table.columns:
+            if not column.required and column.default is None and column.fallback is None:
+                optional.setdefault(column.name, set()).add(table.name)
+    models_of = {table.name: {table.staging_model, clean_model(table)} for table in TABLES}
+    problems = []
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "test" or node.get("test_metadata", {}).get("name") != "not_null":
+            continue
+        column = node.get("column_name")
+        parents = {p.split(".")[-1] for p in node["depends_on"]["nodes"]}
+        for table in optional.get(column, ()):
+            for model in parents & models_of[table]:
+                problems.append(f"{model}.{column}: not_null, but {table}.{column} may be empty")
+    assert not problems, "\n".join(sorted(set(problems)))
 
 
 def test_source_tables_are_looked_up_in_the_catalogue_not_the_relation_cache() -> None:

@@ -43,7 +43,8 @@ final as (
         sales_reps.terminated_date,
         current_teams.team_id as current_team_id,
         current_teams.team_name as current_team_name,
-        sales_reps.hired_date <= as_of.as_of_date
+        -- a rep without a hired date (optional in the contract) is active until terminated
+        coalesce(sales_reps.hired_date <= as_of.as_of_date, true)
         and (sales_reps.terminated_date >= as_of.as_of_date or sales_reps.terminated_date is null) as is_active
     from sales_reps
     cross join as_of
