@@ -55,3 +55,14 @@
     {%- set text = checked_date_var('plausible_date_' ~ which, defaults[which]) -%}
     {{ return("cast('" ~ text ~ "' as date)" if literal else text) }}
 {%- endmacro %}
+
+
+{#- checked_choice_var(name, default, choices): one of `choices` (text, lower-cased), e.g. pacing_days. -#}
+{% macro checked_choice_var(name, default, choices) -%}
+    {%- set value = var(name, default) -%}
+    {%- set text = (default if value is none else value) | string | trim | lower -%}
+    {%- if text not in choices -%}
+        {{ exceptions.raise_compiler_error('var ' ~ name ~ ' must be one of ' ~ (choices | join(', ')) ~ ', got ' ~ (value | string)[:40]) }}
+    {%- endif -%}
+    {{ return(text) }}
+{%- endmacro %}
