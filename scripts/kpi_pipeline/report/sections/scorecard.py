@@ -4,6 +4,12 @@ Cards for the total row (value, target, attainment, status colour, change vs the
 previous month), an attainment chart, and the same numbers per channel, rep,
 team, segment and campaign in a table. Values, targets, attainment, status and
 changes are the mart's own columns, shown unchanged.
+
+A month in progress (is_partial_period: the as-of date is not its last day) is
+paced in the mart: its volume KPIs are compared with pace_target, the share of
+the target for the days elapsed. Its cards say "month to date, day 15 of 31"
+(or "business day ..." with var pacing_days = business), show the pace target
+next to the month's target, and are coloured by the mart's status, i.e. by pace.
 """
 
 from __future__ import annotations
@@ -23,6 +29,10 @@ MART = "kpi_scorecard"
 COLUMNS = [
     "kpi_name", "period_month", "dimension_type", "dimension_value", "direction", "value", "numerator",
     "denominator", "target", "attainment", "status", "previous_period_value", "change_absolute", "change_pct",
+]
+# pacing of a month in progress; read when the mart has them (a warehouse built before them has not)
+PACING_COLUMNS = [
+    "is_partial_period", "pacing_days", "days_elapsed", "days_in_period", "pace_target", "projected_value",
 ]
 
 # kpi_name: (label, unit), in card order; KPIs the mart has and this list does not come after, by name
@@ -71,18 +81,52 @@ def change_tone(row: Row) -> str:
     return "good" if better else "bad"
 
 
+def is_partial(row: Row) -> bool:
+    return bool(row.get("is_partial_period"))
+
+
+def is_paced(row: Row) -> bool:
+    """A volume KPI of a month in progress: compared with its pace target, not the month's target."""
+    return (is_partial(row) and row.get("pace_target") is not None and row["target"] is not None
+            and row["pace_target"] != row["target"])
+
+
+def period_phrase(row: Row) -> str:
+    """'month to date, day 15 of 31' for a month in progress ('business day 10 of 21' when paced by
+    business days); '' for a full month."""
+    if not is_partial(row) or row.get("days_elapsed") is None:
+        return ""
+    day = "business day" if row.get("pacing_days") == "business" else "day"
+    return f"month to date, {day} {row['days_elapsed']} of {row['days_in_period']}"
+
+
+def compared_target(row: Row) -> Any:
+    """The target the attainment and status are computed against: the pace target when paced."""
+    return row["pace_target"] if is_paced(row) else row["target"]
+
+
+def card_target(row: Row, unit: str) -> str:
+    if row["target"] is None:
+        return "no target"
+    if is_paced(row):
+        return f"{formatted(row['pace_target'], unit)} to date (month {formatted(row['target'], unit)})"
+    return formatted(row["target"], unit)
+
+
 def card(row: Row, ctx: Context) -> Card:
     unit = kpi_unit(row["kpi_name"])
     previous = ctx.previous_month()
     change = signed_percent(row["change_pct"]) if row["change_pct"] is not None else (
         formatted(row["change_absolute"], unit) if row["change_absolute"] is not None else "n/a"
     )
+    label = kpi_label(row["kpi_name"], ctx.currency)
+    phrase = period_phrase(row)
     return Card(
         key=row["kpi_name"],
-        label=kpi_label(row["kpi_name"], ctx.currency),
+        label=f"{label} · {phrase}" if phrase else label,
         value=formatted(row["value"], unit),
-        status=row["status"],
-        target=formatted(row["target"], unit) if row["target"] is not None else "no target",
+        status=row["status"],  # the mart's: by pace in a month in progress
+        target=card_target(row, unit),
         attainment=percent(row["attainment"]),
         change=change,
         change_tone=change_tone(row),
@@ -102,6 +146,8 @@ def row_cells(row: Row, ctx: Context) -> dict[str, Any]:
         "status": STATUS_LABELS.get(row["status"], "no target" if row["status"] is None else row["status"]),
         "previous": Cell(plain(row["previous_period_value"]), formatted(row["previous_period_value"], unit)),
         "change_pct": row["change_pct"],
+        "pace_target": Cell(plain(row.get("pace_target")), formatted(row.get("pace_target"), unit)),
+        "projected": Cell(plain(row.get("projected_value")), formatted(row.get("projected_value"), unit)),
     }
 
 
@@ -115,11 +161,22 @@ DIMENSION_COLUMNS = (
     Column("value", "value"), Column("target", "target"), Column("attainment", "attainment", "percent"),
     Column("status", "status"), Column("change_pct", "change", "signed_percent"),
 )
+# a month in progress: the pace target (what attainment compares with) and the projection, after the target
+PACING_TABLE_COLUMNS = (Column("pace_target", "target to date"), Column("projected", "projected month"))
+
+
+def with_pacing(columns: tuple[Column, ...], partial: bool) -> tuple[Column, ...]:
+    if not partial:
+        return columns
+    at = [c.key for c in columns].index("target") + 1
+    return (*columns[:at], *PACING_TABLE_COLUMNS, *columns[at:])
 
 
 def attainment_chart(totals: list[Row], ctx: Context) -> Block:
+    partial = any(is_partial(r) for r in totals)
+    phrase = next((period_phrase(r) for r in totals if is_partial(r)), "")
     with_target = [r for r in totals if r["attainment"] is not None]
-    title = f"Attainment of target, {month_label(ctx.latest_month)}"
+    title = f"Attainment of target, {month_label(ctx.latest_month)}" + (f" ({phrase})" if phrase else "")
     if not with_target:
         return no_data(title, MART, f"no KPI has a target for {month_label(ctx.latest_month)}: the data set has no "
                                     "targets for it (ref_kpi_targets), so the cards show values without attainment")
@@ -133,7 +190,8 @@ def attainment_chart(totals: list[Row], ctx: Context) -> Block:
         textposition="outside",
         cliponaxis=False,
         name="attainment",
-        customdata=[[formatted(r["value"], kpi_unit(r["kpi_name"])), formatted(r["target"], kpi_unit(r["kpi_name"]))]
+        customdata=[[formatted(r["value"], kpi_unit(r["kpi_name"])),
+                     formatted(compared_target(r), kpi_unit(r["kpi_name"]))]
                     for r in with_target],
         hovertemplate="%{y}: %{x:.1%} of target (value %{customdata[0]}, target %{customdata[1]})<extra></extra>",
     )
@@ -151,19 +209,23 @@ def attainment_chart(totals: list[Row], ctx: Context) -> Block:
         chart_id="scorecard-attainment",
         title=title,
         figure=fig,
-        table=Table(TOTAL_COLUMNS, rows),
+        table=Table(with_pacing(TOTAL_COLUMNS, partial), rows),
         mart=MART,
         note="Attainment is value / target for higher-is-better KPIs and target / value for costs, so above "
              "100 % is always better than target. Green: on track, amber: at risk, red: off track; KPIs "
-             "without a target are in the table only.",
+             "without a target are in the table only."
+             + (" The month is in progress: revenue, MQLs and SQLs are compared with the target's share of "
+                "the days elapsed (target to date), every other KPI with its target." if partial else ""),
         height=max(260, 34 * len(with_target) + 80),
     )
 
 
 def blocks(source: MartSource, ctx: Context) -> list[Block]:
+    pacing = [c for c in PACING_COLUMNS if c in source.columns(MART)]
     rows = require_rows(
-        source.rows(MART, COLUMNS, where={"period_month": ctx.latest_month}),
+        source.rows(MART, COLUMNS + pacing, where={"period_month": ctx.latest_month}),
         MART, f"the latest month {ctx.latest_month}", source)
+    partial = any(is_partial(r) for r in rows)
     totals = sorted((r for r in rows if r["dimension_type"] == "total"), key=lambda r: kpi_order(r["kpi_name"]))
     others = sorted(
         (r for r in rows if r["dimension_type"] != "total"),
@@ -171,7 +233,7 @@ def blocks(source: MartSource, ctx: Context) -> list[Block]:
                        ctx.names.label(r["dimension_type"], r["dimension_value"]).lower(), r["dimension_value"]),
     )
     by_dimension = Table(
-        DIMENSION_COLUMNS,
+        with_pacing(DIMENSION_COLUMNS, partial),
         tuple(TableRow(row_cells(r, ctx), channel=r["dimension_value"] if r["dimension_type"] == "channel" else None)
               for r in others),
     )
