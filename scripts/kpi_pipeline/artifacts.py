@@ -32,6 +32,26 @@ class Mart:
     grain: tuple[str, ...] = ()
     grain_source: str = ""  # where the grain came from
     parents: tuple[tuple[str, str], ...] = ()  # (schema, alias) of the models it reads
+    sources: tuple[tuple[str, str], ...] = ()  # (schema, table) of the raw tables (dbt sources) upstream of it
+
+
+def upstream_sources(manifest: dict[str, Any], unique_id: str) -> tuple[tuple[str, str], ...]:
+    """(schema, table) of every dbt source the node reads, directly or through other nodes, sorted."""
+    nodes, sources = manifest.get("nodes", {}), manifest.get("sources", {})
+    seen: set[str] = set()
+    found: set[tuple[str, str]] = set()
+    stack = list((nodes.get(unique_id, {}).get("depends_on") or {}).get("nodes", []))
+    while stack:
+        uid = stack.pop()
+        if uid in seen:
+            continue
+        seen.add(uid)
+        if uid in sources:
+            source = sources[uid]
+            found.add((source["schema"], source.get("identifier") or source["name"]))
+        elif uid in nodes:
+            stack.extend((nodes[uid].get("depends_on") or {}).get("nodes", []))
+    return tuple(sorted(found))
 
 
 @dataclass(frozen=True)
@@ -149,6 +169,7 @@ def discover_marts(manifest: dict[str, Any]) -> list[Mart]:
                     for p in (node.get("depends_on") or {}).get("nodes", [])
                     if p in manifest.get("nodes", {}) and manifest["nodes"][p].get("resource_type") == "model"
                 ),
+                sources=upstream_sources(manifest, node["unique_id"]),
             )
         )
     return sorted(marts, key=lambda m: (m.family, m.name))

@@ -70,6 +70,7 @@ class RawFile:
     table: Table
     path: Path
     default_note: str | None = None  # set when the file is the project's default, not the data dir's
+    absent_from: Path | None = None  # the data directory that has no file for the table (a default is loaded)
 
     @property
     def format(self) -> str:
@@ -137,12 +138,12 @@ def discover(data_dir: Path, tables: tuple[Table, ...] = TABLES) -> list[RawFile
         if not present and table.name in REFERENCE_DEFAULTS:
             default, what = REFERENCE_DEFAULTS[table.name]
             note = f"{data_dir} has no {table.name}.csv|.parquet: loading {what}"
-            found.append(RawFile(table, default, default_note=note))
+            found.append(RawFile(table, default, default_note=note, absent_from=data_dir))
             continue
         if not present and table.source not in systems_present:
             note = (f"{data_dir} has no {table.source} export: {table.name} is loaded empty, and the KPIs that "
                     f"need it are empty or zero")
-            found.append(RawFile(table, empty_table_file(table), default_note=note))
+            found.append(RawFile(table, empty_table_file(table), default_note=note, absent_from=data_dir))
             continue
         if not present:
             missing.append(f"{table.name}.csv|.parquet")
@@ -823,8 +824,21 @@ def load_all(
                     f"{schema}.{raw.table.name}; check its quoting"
                 )
             loaded.append(LoadedTable(raw.table.name, raw.path, rows, tuple(checks[raw.path].warnings)))
-            progress(f"[{index}/{len(files)}] OK loaded {schema}.{raw.table.name} from {raw.path.name} ({rows} rows)")
+            progress(f"[{index}/{len(files)}] OK {loaded_line(raw, schema, rows)}")
     return loaded
+
+
+def loaded_line(raw: RawFile, schema: str, rows: int) -> str:
+    """What the load of one table says: the file it read, or that the data directory has none (and what
+    was loaded instead: an empty table of an optional source system, or the project's default)."""
+    where = f"{schema}.{raw.table.name}"
+    if raw.absent_from is None:
+        return f"loaded {where} from {raw.path.name} ({rows} rows)"
+    absent = f"no {raw.table.name}.csv|.parquet in {raw.absent_from}"
+    if raw.table.name in REFERENCE_DEFAULTS:
+        what = REFERENCE_DEFAULTS[raw.table.name][1]
+        return f"{where}: {absent}: loaded {what} ({rows} rows)"
+    return f"{where}: {absent}: empty table (the {raw.table.source} system is optional)"
 
 
 def check_free_space(folder: Path, files: list[RawFile]) -> None:

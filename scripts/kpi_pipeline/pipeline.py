@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_pipeline import artifacts, history, loader, quarantine, raw_schema, refresh_windows, summary
-from kpi_pipeline.contract import TABLES_BY_NAME
+from kpi_pipeline.contract import TABLES, TABLES_BY_NAME
 from kpi_pipeline.dbt_step import DbtStepResult, dbt_args, run_dbt
 from kpi_pipeline.errors import EXIT_ERROR, EXIT_FAILURE, EXIT_OK, PipelineError
 from kpi_pipeline.lock import PgAdvisoryLock, PipelineLock, lock_path
@@ -118,6 +118,41 @@ def _write_summary(data: dict, output_dir: Path) -> Path | None:
         return None
 
 
+# the vendor adapters' source schemas (docs/adapters.md), by the vendor a var selects
+VENDOR_SCHEMAS = {"salesforce": ("salesforce", "salesforce_history"), "hubspot": ("hubspot",),
+                  "google_ads": ("google_ads",), "facebook_ads": ("facebook_ads",), "linkedin_ads": ("linkedin_ads",)}
+
+
+def selected_vendors(dbt_vars: dict[str, Any], project_vars: dict[str, Any]) -> list[str]:
+    """The vendors whose adapters the run's vars (else dbt_project.yml's) turn on."""
+    crm = str(dbt_vars.get("crm_source") or project_vars.get("crm_source") or "contract")
+    ads = dbt_vars.get("ads_sources", project_vars.get("ads_sources", ["contract"]))
+    names = ads if isinstance(ads, (list, tuple)) else re.findall(r"[A-Za-z_]+", str(ads))
+    return [vendor for vendor in VENDOR_SCHEMAS if vendor == crm or vendor in {str(n) for n in names}]
+
+
+def vendor_catalog_clash(duckdb_path: Path | None, dbt_vars: dict[str, Any], project_vars: dict[str, Any]) -> str | None:
+    """Why the run cannot read a vendor's tables, when the DuckDB file is named like the vendor's schema:
+    DuckDB names the file's catalog after it (salesforce.duckdb -> catalog salesforce), so the source
+    `salesforce.account` is an "Ambiguous reference to catalog or schema" in every model reading it."""
+    if duckdb_path is None:
+        return None
+    catalog = duckdb_path.stem
+    for vendor in selected_vendors(dbt_vars, project_vars):
+        for source in VENDOR_SCHEMAS[vendor]:
+            schema = str(dbt_vars.get(f"{source}_schema") or project_vars.get(f"{source}_schema")
+                         or os.environ.get(f"KPI_{source.upper()}_SCHEMA") or source)
+            if schema.lower() == catalog.lower():
+                return (
+                    f"the DuckDB file {duckdb_path} is named like the {vendor} schema {schema}: DuckDB calls the "
+                    f"file's catalog {catalog}, so every {vendor} table ({schema}.<table>) would be an ambiguous "
+                    f"reference to catalog or schema and every {vendor} model would fail; rename the file "
+                    f"(KPI_DUCKDB_PATH) or read the {vendor} tables from another schema "
+                    f"(var {source}_schema / KPI_{source.upper()}_SCHEMA), see docs/adapters.md"
+                )
+    return None
+
+
 def preflight(state: RunState) -> None:
     """What can be checked before anything is loaded or built (exit 2, with a run-history row): the
     vars (each is pasted into SQL as a literal), that the output directory can be written, and the
@@ -126,7 +161,13 @@ def preflight(state: RunState) -> None:
     problems = validate_vars(config.dbt_vars())
     if problems:
         raise PipelineError("bad --vars / --as-of, nothing was loaded: " + "; ".join(problems))
-    known = set((artifacts.read_yaml(config.project_dir / "dbt_project.yml") or {}).get("vars", {}))
+    project_vars = (artifacts.read_yaml(config.project_dir / "dbt_project.yml") or {}).get("vars") or {}
+    known = set(project_vars)
+    assert state.warehouse is not None
+    if state.warehouse.kind == "duckdb":
+        clash = vendor_catalog_clash(state.warehouse.duckdb_path, config.dbt_vars(), project_vars)
+        if clash:
+            raise PipelineError(clash + "; nothing was loaded or built")
     for note in unknown_vars(config.vars, known):
         out(f"WARN   {note}")
         state.notes.append(note)
@@ -145,6 +186,30 @@ def preflight(state: RunState) -> None:
             state.notes.append(note)
 
 
+def demo_owner(conn: Any, kind: str, schema: str) -> raw_schema.SchemaOwner:
+    """raw_schema.demo_check, with its refusal about a table that is not the demo's put right: a table that
+    holds rows is named first, and an empty one is called empty (an empty table holds no data: e.g. the
+    contract's ad tables of a run with crm_source salesforce), never "holds data that is not the demo's"."""
+    owner = raw_schema.demo_check(conn, kind, schema)
+    if owner.demo_allowed:
+        return owner
+    comments = raw_schema.table_comments(conn, kind, schema)
+    unmarked = [t.name for t in TABLES
+                if t.name in comments and not (comments[t.name] or "").startswith(raw_schema.DEMO_MARK)]
+    if not unmarked:  # a demo table whose rows changed: demo_check says so
+        return owner
+
+    def what(name: str) -> str:
+        return f'"{comments[name]}"' if comments[name] else "no demo mark: created by another tool"
+
+    holding = [name for name in unmarked if row_count(conn, schema, name)]
+    if holding:
+        return raw_schema.SchemaOwner(False, f"{schema}.{holding[0]} holds data that is not the demo's "
+                                             f"({what(holding[0])})")
+    return raw_schema.SchemaOwner(False, f"{schema}.{unmarked[0]} is an empty table that is not the demo's "
+                                         f"({what(unmarked[0])})")
+
+
 def load_step(state: RunState) -> None:
     """Fill the source schema: the demo seeds (only into a schema that holds nothing but the demo), or the
     files of --data-dir (bulk load, marked as the user's)."""
@@ -157,7 +222,7 @@ def load_step(state: RunState) -> None:
     with state.step("load") as record:
         if config.data_dir is None:
             with warehouse.connect() as conn:
-                owner = raw_schema.demo_check(conn, warehouse.kind, schema)
+                owner = demo_owner(conn, warehouse.kind, schema)
             if not owner.demo_allowed:
                 note = (f"the demo data was not loaded: {owner.reason}; building from the tables in schema "
                         f"{schema} as they are (the demo never replaces or mixes with your data)")
@@ -276,10 +341,52 @@ def collect_dbt_failures(state: RunState, manifest: dict[str, Any]) -> None:
         else:
             examples = []
             text = f"dbt {r.resource_type} {r.name}: {r.status}: {message[0][:200] if message else ''}"
-        state.failures.append(
-            {"kind": f"dbt_{r.resource_type}", "node": r.unique_id, "model": model, "status": r.status,
-             "failures": r.failures, "examples": examples, "text": text}
+        failure = {"kind": f"dbt_{r.resource_type}", "node": r.unique_id, "model": model, "status": r.status,
+                   "failures": r.failures, "examples": examples, "text": text}
+        gate_table = gate_raw_table(nodes.get(r.unique_id, {}))
+        if gate_table:
+            failure["gate_raw_table"] = gate_table
+        state.failures.append(failure)
+
+
+GATE_TEST = "quarantine_below_threshold"
+
+
+def gate_raw_table(test_node: dict[str, Any]) -> str | None:
+    """The raw table a quarantine gate test (quarantine_below_threshold) counts, None for any other node.
+    The gate is attached to the table's staging model or to its int_<entity>_checked model."""
+    metadata = test_node.get("test_metadata") or {}
+    if metadata.get("name") != GATE_TEST:
+        return None
+    kwargs = metadata.get("kwargs") or {}
+    table = kwargs.get("raw_table") or (kwargs.get("arguments") or {}).get("raw_table")
+    return str(table) if table else None
+
+
+def merge_gate_failures(failures: list[dict[str, Any]], above: list[Any]) -> list[dict[str, Any]]:
+    """The failures with one entry per raw table above the quarantine threshold: the table's gate test
+    failed too (and held back everything downstream of the model it is attached to); it is folded into the
+    quarantine failure, which names the raw table, its counts, rules and examples, and the gate's model."""
+    tables = {table.raw_table for table in above}
+    gates: dict[str, str] = {}
+    kept = []
+    for failure in failures:
+        table = failure.get("gate_raw_table")
+        if failure.get("kind") == "dbt_test" and table in tables:
+            gates.setdefault(table, str(failure.get("model") or ""))
+            continue
+        kept.append(failure)
+    for table in above:
+        model = gates.get(table.raw_table) or (
+            TABLES_BY_NAME[table.raw_table].staging_model if table.raw_table in TABLES_BY_NAME else "")
+        downstream = f"; everything downstream of {model} (its quarantine gate) kept its last good state" \
+            if model else "; everything downstream of it kept its last good state"
+        kept.append(
+            {"kind": "quarantine", "raw_table": table.raw_table, "gate_model": model or None,
+             "rejected_rows": table.rejected_rows, "raw_rows": table.raw_rows, "rules": table.rules,
+             "examples": table.examples, "text": table.describe_failure() + downstream}
         )
+    return kept
 
 
 def built_models(state: RunState) -> set[str]:
@@ -308,22 +415,9 @@ def quarantine_step(state: RunState) -> None:
             out(f"  {table.raw_table}: {table.quarantined_rows:,} of {table.raw_rows:,} rows quarantined ({rules})")
     if not report.total:
         out("  no row quarantined")
-    above = {table.raw_table for table in report.above_threshold}
-    staging = {TABLES_BY_NAME[name].staging_model: name for name in above if name in TABLES_BY_NAME}
-    # the table's gate test (quarantine_below_threshold on its staging model) failed too, and held back
-    # everything downstream of the table: one failure per table, with the rules and examples
-    state.failures = [
-        failure for failure in state.failures
-        if not (failure.get("kind") == "dbt_test" and failure.get("model") in staging
-                and "quarantine_below_threshold" in str(failure.get("node")))
-    ]
-    for table in report.above_threshold:
-        state.failures.append(
-            {"kind": "quarantine", "raw_table": table.raw_table, "rejected_rows": table.rejected_rows,
-             "raw_rows": table.raw_rows, "rules": table.rules, "examples": table.examples,
-             "text": table.describe_failure() + f"; everything downstream of {TABLES_BY_NAME[table.raw_table].staging_model} "
-                     "kept its last good state"}
-        )
+    # the table's gate test failed too, and held back everything downstream of its model: one failure per
+    # table, with the rules and examples
+    state.failures = merge_gate_failures(state.failures, report.above_threshold)
     if report.above_threshold:
         state.failed = True
         for record in state.steps:

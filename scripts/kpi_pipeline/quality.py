@@ -573,8 +573,36 @@ def _empty_inputs_are_a_warning(conn: Any, mart: Mart, outcomes: list[Outcome], 
             continue
     if not empty:
         return outcomes
-    report.warnings.append(f"{mart.schema}.{mart.alias} is empty, as its input {', '.join(empty)} is")
+    report.warnings.append(empty_mart_warning(conn, mart, empty))
     return [dataclasses.replace(o, success=True) if o in failed else o for o in outcomes]
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def empty_mart_warning(conn: Any, mart: Mart, empty_parents: list[str]) -> str:
+    """Why a mart is empty, in the user's terms: the raw tables upstream of it that have no rows (the files
+    of --data-dir the user did not give, or gave empty), not the models between them and the mart."""
+    from kpi_pipeline.contract import TABLES_BY_NAME
+
+    empty_raw = []
+    for schema, table in mart.sources:
+        try:
+            if not _scalar(conn, f"select count(*) from {relation(schema, table)}"):
+                empty_raw.append((schema, table))
+        except Exception:  # a source table that is not there (an adapter that is off): not the user's input
+            continue
+    where = f"{mart.schema}.{mart.alias} is empty"
+    if not empty_raw:  # empty inputs, yet every raw table upstream has rows (filtered out on the way)
+        return f"{where}: its inputs {', '.join(empty_parents)} have no rows"
+    tables = [f"{schema}.{table}" for schema, table in empty_raw]
+    files = [table for _schema, table in empty_raw if table in TABLES_BY_NAME]  # a contract table: a file
+    text = f"{where}: {_and(tables)} {'has' if len(tables) == 1 else 'have'} no rows"
+    if files:
+        text += f" (the file{'' if len(files) == 1 else 's'} {_and(files)} (.csv|.parquet) " \
+                f"{'is' if len(files) == 1 else 'are'} absent or empty)"
+    return text
 
 
 DEFAULT_DUCKDB_MEMORY = "1GB"  # DuckDB's memory limit during the step (env KPI_GX_DUCKDB_MEMORY)

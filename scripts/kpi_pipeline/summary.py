@@ -17,15 +17,22 @@ from kpi_pipeline.safe_text import terminal_safe
 PASS_STATES = {"success", "pass"}
 
 
+NO_OP_STATES = {"no-op"}  # dbt's status of a node it has nothing to run for (an exposure, an ephemeral model)
+
+
 def dbt_counts(results: list[NodeResult]) -> dict[str, dict[str, int]]:
-    """Passed/warned/failed/errored/skipped per resource kind (models, tests, unit tests, ...)."""
-    kinds = {"model": "models", "test": "tests", "unit_test": "unit_tests", "seed": "seeds", "snapshot": "snapshots"}
+    """Passed/warned/failed/errored/skipped per resource kind (models, tests, unit tests, ...); a NO-OP (the
+    exposure kpi_report in every build) is counted as no_op, never as an error."""
+    kinds = {"model": "models", "test": "tests", "unit_test": "unit_tests", "seed": "seeds", "snapshot": "snapshots",
+             "exposure": "exposures"}
     out: dict[str, dict[str, int]] = {}
     for result in results:
         kind = kinds.get(result.resource_type, result.resource_type)
         bucket = out.setdefault(kind, {"passed": 0, "warned": 0, "failed": 0, "errored": 0, "skipped": 0})
         status = result.status
-        if status in PASS_STATES:
+        if status in NO_OP_STATES:
+            bucket["no_op"] = bucket.get("no_op", 0) + 1
+        elif status in PASS_STATES:
             bucket["passed"] += 1
         elif status == "warn":
             bucket["warned"] += 1
