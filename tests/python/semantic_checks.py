@@ -495,12 +495,13 @@ def duckdb_checks() -> list[Check]:
         )
     checks.append(Check(
         "revenue vs target by month x total", mart="kpi_scorecard",
-        metrics={"revenue_target": "target", "revenue_attainment": "attainment"},
+        metrics={"revenue_target": "target", "revenue_pace_target": "pace_target", "revenue_attainment": "attainment"},
         mart_where="kpi_name = 'revenue' and target is not null",
     ))
     checks.append(Check(
         "team revenue vs target by month x team", mart="kpi_scorecard", dimension_type="team", group_by="team",
-        metrics={"team_revenue_target": "target", "team_revenue_attainment": "attainment"},
+        metrics={"team_revenue_target": "target", "team_revenue_pace_target": "pace_target",
+                 "team_revenue_attainment": "attainment"},
         mart_where="kpi_name = 'revenue' and target is not null",
     ))
     # other grains: fiscal quarter (custom granularity), parts summed from the monthly marts
