@@ -44,6 +44,7 @@ class LeftOut:
     absent_systems: list[str] = field(default_factory=list)  # source systems without a file
     absent_tables: list[str] = field(default_factory=list)  # tables without a file (system absent, default)
     header_only_tables: list[str] = field(default_factory=list)  # tables with a header and no rows
+    dropped_rows: dict[str, int] = field(default_factory=dict)  # table -> rows left out (invalid without a column)
 
 
 # ---------------------------------------------------------------- CSV helpers (defects.py style)
@@ -99,16 +100,43 @@ def unreferenced_tables(source: str) -> list[Table]:
 
 
 def without_optional_columns(data_dir: Path) -> LeftOut:
-    """Drop every absent_ok column from every file."""
+    """Drop every absent_ok column from every file.
+
+    An absent column is empty on every row, so a row that needs its value by another rule
+    (required_without: e.g. an open deal, which has no close date, needs its creation time) cannot be in
+    such an export: those rows are left out, with every row that references them (contract foreign keys)."""
     left = LeftOut()
     for table in present_tables(data_dir):
         drop = [c.name for c in absent_ok_columns(table)]
         if not drop:
             continue
         header, rows = read_csv(data_dir, table.name)
+        needs = [c for c in absent_ok_columns(table) if c.required_without and c.required_without not in drop]
+        orphans = [r for r in rows if any(not (r.get(c.required_without) or "").strip() for c in needs)]
+        if orphans:
+            left.dropped_rows[table.name] = len(orphans)
+            rows = [r for r in rows if r not in orphans]
         write_csv(data_dir, table.name, [h for h in header if h not in drop], rows)
         left.absent_columns[table.name] = drop
+        if orphans:
+            _drop_references(data_dir, table, orphans, left)
     return left
+
+
+def _drop_references(data_dir: Path, parent: Table, removed: list[dict[str, str]], left: LeftOut) -> None:
+    """Leave out the rows of every table that reference a removed row (and theirs, recursively)."""
+    for table in present_tables(data_dir):
+        for column in table.columns:
+            if not column.references or column.references.split(".")[0] != parent.name:
+                continue
+            key = column.references.split(".")[1]
+            gone = {r[key].strip() for r in removed}
+            header, rows = read_csv(data_dir, table.name)
+            orphans = [r for r in rows if (r.get(column.name) or "").strip() in gone]
+            if orphans:
+                write_csv(data_dir, table.name, header, [r for r in rows if r not in orphans])
+                left.dropped_rows[table.name] = left.dropped_rows.get(table.name, 0) + len(orphans)
+                _drop_references(data_dir, table, orphans, left)
 
 
 def _needed(column: Column, row: dict[str, str], emptied: set[str]) -> bool:
