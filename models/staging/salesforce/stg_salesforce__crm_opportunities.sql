@@ -6,7 +6,11 @@
 -- The currency is CurrencyIsoCode in a multi-currency org (the loader syncs that column only there), else var
 -- salesforce_default_currency; in a multi-currency org an empty CurrencyIsoCode stays empty, so a deal with an
 -- amount and no currency is quarantined (missing_value) instead of silently taking the default currency.
-{%- set multi_currency = vendor_has_column('salesforce', 'opportunity', 'currency_iso_code') %}
+{%- if vendor_has_column('salesforce', 'opportunity', 'currency_iso_code') %}
+    {%- set currency = "nullif(trim(" ~ vendor_text('current_opportunities.currency_iso_code') ~ "), '')" %}
+{%- else %}
+    {%- set currency = "'" ~ adapter_setting('salesforce_default_currency') ~ "'" %}
+{%- endif %}
 {%- set stage_map = adapter_setting('salesforce_stage_map') %}
 {%- set lost_reason_field = adapter_setting('salesforce_opportunity_lost_reason_field') or 'no_lost_reason_field' %}
 
@@ -134,11 +138,7 @@ mapped as (
 
         -- numerics
         {{ vendor_number_text('current_opportunities.amount') }} as amount,
-        {%- if multi_currency %}
-        nullif(trim({{ vendor_text('current_opportunities.currency_iso_code') }}), '') as currency,
-        {%- else %}
-        '{{ adapter_setting("salesforce_default_currency") }}' as currency,
-        {%- endif %}
+        {{ currency }} as currency,
 
         -- timestamps
         {{ vendor_timestamp_text('current_opportunities.created_date') }} as created_at,

@@ -199,18 +199,18 @@ excluded as (
 
     union all
 
-    {%- if adapter_setting('salesforce_stage_history') == 'opportunity_history' %}
-
-    -- an OpportunityHistory row that changes no stage (the stage history has one row per stage change)
+    -- an OpportunityHistory row that changes no stage (the stage history has one row per stage change), with
+    -- the layout opportunity_history (var salesforce_stage_history)
     select
         'opportunity_history' as vendor_table,
         record_id,
         'no stage change (an amount or close date edit; the stage stays ' || stage_key || ')' as reason
     from opportunity_history_sequenced
-    where previous_stage_key = stage_key
+    where
+        previous_stage_key = stage_key
+        and '{{ adapter_setting("salesforce_stage_history") }}' = 'opportunity_history'
 
     union all
-    {%- endif %}
 
     select
         'campaign_member' as vendor_table,
