@@ -173,8 +173,8 @@ def column_rules(table: Table, column: Column) -> list[str]:
     if column.fx_date:
         rules.append(f"Needs an FX rate to the reporting currency on or before {column.fx_date}.")
     if column.type == "decimal":
-        rules.append(f"Kept as numeric({14 + (column.scale or 4)}, {column.scale or 4}): at most 14 digits "
-                     f"before the point, {column.scale or 4} after it (more are rounded).")
+        rules.append(f"Kept as numeric({14 + (column.scale or 6)}, {column.scale or 6}): at most 14 digits "
+                     f"before the point, {column.scale or 6} after it (more are rounded).")
     if column.type in ("date", "timestamp", "date_or_timestamp"):
         rules.append("Must lie in the plausible window (vars plausible_date_min, plausible_date_max).")
     if table.event_column == column.name:
@@ -484,6 +484,13 @@ def render_markdown(tables: tuple[Table, ...] = TABLES) -> str:
         "the data), not the wall clock. Files that break the file-level rules stop the",
         "run before anything is loaded; rows that break a row-level rule are quarantined",
         "(see `docs/quarantine.md`).",
+        "",
+        "Decimals: money (amounts, spend, MRR, costs, targets) is kept to 6 decimal places",
+        "(numeric(20, 6): at most 14 digits before the point), a column with its own scale",
+        "(FX rates: 12) to that; more decimals are rounded half away from zero, row by row,",
+        "before anything is summed. Ad exports that give spend to 9 decimals (micros and",
+        "beyond) therefore sum to the cent over millions of rows; converted amounts in the",
+        "reporting currency are kept to 6 decimals too.",
         "",
         "| Table | Source | Primary key | Freshness | Meaning |",
         "| --- | --- | --- | --- | --- |",

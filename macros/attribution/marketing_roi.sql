@@ -215,11 +215,11 @@ joined as (
         spine.dimension_type,
         spine.dimension_value,
         spine.attribution_model,
-        cast(coalesce(spend_by_dimension.marketing_spend, 0) as numeric(18, 4)) as marketing_spend,
+        cast(coalesce(spend_by_dimension.marketing_spend, 0) as numeric(20, 6)) as marketing_spend,
         cast(coalesce(credit_by_dimension.attributed_opportunities, 0) as numeric(18, 9)) as attributed_opportunities,
-        cast(coalesce(credit_by_dimension.attributed_pipeline, 0) as numeric(18, 4)) as attributed_pipeline,
+        cast(coalesce(credit_by_dimension.attributed_pipeline, 0) as numeric(20, 6)) as attributed_pipeline,
         cast(coalesce(credit_by_dimension.attributed_deals, 0) as numeric(18, 9)) as attributed_deals,
-        cast(coalesce(credit_by_dimension.attributed_revenue, 0) as numeric(18, 4)) as attributed_revenue
+        cast(coalesce(credit_by_dimension.attributed_revenue, 0) as numeric(20, 6)) as attributed_revenue
     from spine
     left join spend_by_dimension
         on

@@ -11,7 +11,7 @@
     amount comes out NULL so the not_null test on the fact reports it.
 
     to_reporting_currency(amount, currency_column, fx_alias): the amount in
-    the reporting currency, numeric(18, 4). An amount already in the reporting
+    the reporting currency, numeric(20, 6). An amount already in the reporting
     currency is kept as is (also on days before the first FX quote); any other
     currency is amount x rate_to_reporting, NULL when there is no rate.
 -#}
@@ -40,6 +40,6 @@
             when {{ currency_column }} = {{ reporting_currency() }} then {{ amount }}
             else cast({{ amount }} as numeric(38, 8)) * {{ fx_alias }}.rate_to_reporting
         end
-        as numeric(18, 4)
+        as numeric(20, 6)
     )
 {%- endmacro %}

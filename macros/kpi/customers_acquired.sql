@@ -118,10 +118,10 @@ customers_acquired as (
         {{ month_start('first_paid_events.event_date') }} as acquisition_month,
         leads.channel_id as acquisition_channel_id{% if not acquisition_only %},
         first_paid_events.currency as first_currency,
-        cast(first_paid_events.mrr_amount as numeric(18, 4)) as first_mrr,
+        cast(first_paid_events.mrr_amount as numeric(20, 6)) as first_mrr,
         {{ to_reporting_currency('first_paid_events.mrr_amount', 'first_paid_events.currency', 'fx_at_acquisition') }}
             as first_mrr_reporting,
-        cast(coalesce(state_as_of.mrr_reporting, 0) as numeric(18, 4)) as mrr_reporting_as_of,
+        cast(coalesce(state_as_of.mrr_reporting, 0) as numeric(20, 6)) as mrr_reporting_as_of,
         coalesce(state_as_of.is_active, false) as is_active_as_of,
         -- the day the MRR went to 0, for customers inactive on the as-of date
         case

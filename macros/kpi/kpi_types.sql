@@ -6,7 +6,7 @@
     scales also make unit-test expectations ("0.25", "150.00") compare equal
     on both adapters.
 
-    kpi_money(expression): money in the reporting currency, numeric(18, 4),
+    kpi_money(expression): money in the reporting currency, numeric(20, 6),
     the scale of the facts' *_reporting amounts.
 
     kpi_decimal(expression): any KPI value, ratio or part, numeric(28, 10).
@@ -15,7 +15,7 @@
     NULL when the denominator is 0 or NULL.
 -#}
 {% macro kpi_money(expression) -%}
-    cast({{ expression }} as numeric(18, 4))
+    cast({{ expression }} as numeric(20, 6))
 {%- endmacro %}
 
 

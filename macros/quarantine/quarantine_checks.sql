@@ -46,7 +46,7 @@
         {{ to_utc_timestamp(name) }}
     {%- elif logical_type == 'decimal' -%}
         {#- 14 digits before the point; 4 after it unless the contract says (FX rates: 12) -#}
-        {%- set scale = column.get('scale') or 4 -%}
+        {%- set scale = column.get('scale') or 6 -%}
         {{ to_decimal(name, 14 + scale, scale) }}
     {%- elif logical_type == 'integer' -%}
         {{ to_integer(name) }}

@@ -51,8 +51,8 @@
 
 
 {#- to_decimal(column, precision, scale): decimal text ('-12.5', '3') ->
-    numeric(precision, scale). Money uses (18, 4), FX rates (26, 12) (the contract column's scale). -#}
-{% macro to_decimal(column, precision=18, scale=4) -%}
+    numeric(precision, scale). Money uses (20, 6), FX rates (26, 12) (the contract column's scale). -#}
+{% macro to_decimal(column, precision=20, scale=6) -%}
     {{ return(adapter.dispatch('to_decimal')(column, precision, scale)) }}
 {%- endmacro %}
 

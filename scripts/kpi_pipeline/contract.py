@@ -47,7 +47,7 @@ class Column:
     not_before: str | None = None  # another column of the row this one must not precede
     money_in: str | None = None  # the currency column of this amount (plausibility check)
     fx_date: str | None = None  # for a currency column: the date the FX rate is needed at
-    scale: int | None = None  # decimals: digits kept after the point (None: 4, money); 14 before it
+    scale: int | None = None  # decimals: digits kept after the point (None: 6, money); 14 before it
     # real exports often lack a column: it may be absent from the file or table (read as empty)
     absent_ok: bool = False
     default: str | None = None  # the value an empty (or absent) optional column takes, e.g. "unknown"

@@ -10,7 +10,7 @@ flags, a quarter roll-up of monthly parts, an independent count on fct_leads).
 - a mart row with a MetricFlow row: every metric equal (NULL only where the
   mart is NULL: the zero-denominator rule), numbers within 1e-9 relative, or
   within half a unit of the mart column's decimal scale (a KPI mart stores a
-  ratio as numeric(28, 10), money as numeric(18, 4));
+  ratio as numeric(28, 10), money as numeric(20, 6));
 - a ratio with its parts in the mart (`ratios`) also equals numerator /
   denominator of the mart's parts within 1e-9 relative;
 - a mart row without a MetricFlow row must be empty (every metric 0 or NULL):
@@ -110,7 +110,7 @@ def same(actual: Any, expected: Any) -> bool:
 def ratio_of_parts(numerator: Any, denominator: Any) -> tuple[float | None, float]:
     """numerator / denominator of a mart's stored parts, and how far the parts' rounding can move it.
 
-    A part stored as a decimal of scale k (money numeric(18, 4): k = 4) is within 0.5e-k of the unrounded
+    A part stored as a decimal of scale k (money numeric(20, 6): k = 6) is within 0.5e-k of the unrounded
     value MetricFlow sums; the ratio's bound follows from d(n/d) = dn/d - n dd/d^2. Plus 1e-9 relative.
     """
     if numerator is None or not denominator:

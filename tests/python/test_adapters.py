@@ -220,7 +220,7 @@ def assert_close(actual: object, expected: object, label: str, column: str) -> N
         tolerance = 1e-9
     elif column in RATIO_COLUMNS:
         tolerance = 1e-5 * max(1.0, abs(e))
-    else:  # money, summed from amounts rounded to 4 decimals
+    else:  # money, summed from amounts rounded to 6 decimals
         tolerance = MONEY_TOL
     assert abs(a - e) <= tolerance, f"{label}: expected {expected}, got {actual}"
 

@@ -35,8 +35,8 @@ class Acquisition:
         return self.raw.as_of_date
 
     def _convert_rounded(self, amounts: pd.Series, currencies: pd.Series, dates: pd.Series) -> pd.Series:
-        # the project stores converted amounts as numeric(18, 4), row by row
-        return self.raw.convert(amounts, currencies, dates).round(4)
+        # the project stores converted amounts as numeric(20, 6), row by row
+        return self.raw.convert(amounts, currencies, dates).round(6)
 
     @cached_property
     def campaigns(self) -> pd.DataFrame:

@@ -11,7 +11,7 @@ the spec and the models' docs:
   (a re-opened deal therefore counts once, at its final close); team at close
   from the rep's team history on the close date;
 - money in the reporting currency at the dated rate (latest earlier quote),
-  rounded to 4 decimals per converted amount like the facts' numeric(18, 4);
+  rounded to 6 decimals per converted amount like the facts' numeric(20, 6);
 - a customer's MRR at a month's valuation date (month end, or the as-of date in
   the as-of month) is the sum over its subscriptions of the latest event's
   mrr_amount on or before that day; active = MRR > 0;
@@ -35,7 +35,7 @@ from rawdata import RawData, month_start, to_utc
 REL_TOL = 1e-6
 ABS_TOL = 1e-9
 UNKNOWN = "unknown"
-FOUR_PLACES = Decimal("0.0001")
+SIX_PLACES = Decimal("0.000001")
 
 RateKey = tuple[str, pd.Timestamp]
 
@@ -44,7 +44,7 @@ RateKey = tuple[str, pd.Timestamp]
 
 
 class Converter:
-    """Reporting-currency conversion rounded like the facts (numeric(18, 4))."""
+    """Reporting-currency conversion rounded like the facts (numeric(20, 6))."""
 
     def __init__(self, raw: RawData) -> None:
         self.raw = raw
@@ -59,7 +59,7 @@ class Converter:
     def convert(self, amount: Decimal, currency: str, on: pd.Timestamp) -> Decimal:
         if currency == self.raw.reporting_currency:
             return amount
-        return (amount * self.rate(currency, on)).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+        return (amount * self.rate(currency, on)).quantize(SIX_PLACES, rounding=ROUND_HALF_UP)
 
 
 def clean(value: Any, lower: bool = False) -> str | None:

@@ -328,7 +328,7 @@ class Reference:
                     | ~opps["final_stage"].isin(("closed_won", "closed_lost"))]
         opps["close_month"] = month_start(opps["closed_at"].dt.normalize())
         opps["amount_reporting"] = [
-            0.0 if pd.isna(a) or pd.isna(cur) else round(float(a) * self.raw.rate_to_reporting(cur, c.normalize()), 4)
+            0.0 if pd.isna(a) or pd.isna(cur) else round(float(a) * self.raw.rate_to_reporting(cur, c.normalize()), 6)
             for a, cur, c in zip(opps["amount"], opps["currency"], opps["closed_at"])
         ]
         return opps
@@ -359,7 +359,7 @@ class Reference:
         spend["spend_date"] = pd.to_datetime(spend["spend_date"])
         spend = spend[spend["spend_date"] <= self.as_of].copy()
         spend["spend_month"] = month_start(spend["spend_date"])
-        spend["amount_reporting"] = self.raw.convert(spend["spend_amount"], spend["currency"], spend["spend_date"]).round(4) \
+        spend["amount_reporting"] = self.raw.convert(spend["spend_amount"], spend["currency"], spend["spend_date"]).round(6) \
             if len(spend) else pd.Series(dtype=float)
         return spend
 

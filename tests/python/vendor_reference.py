@@ -7,7 +7,7 @@ earlier rate, utm -> channel, inferred MQL / SQL, a re-opened deal counted once 
 again here. tests/python/test_adapters.py compares the marts of each adapter's build with these numbers.
 
 Money is converted row by row as the facts do (the rate to the reporting currency on the row's date, an inverse
-quote as 1 / rate kept to 12 decimals, the converted amount rounded half up to 4 decimals).
+quote as 1 / rate kept to 12 decimals, the converted amount rounded half up to 6 decimals).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from rawdata import RawData
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 REPORTING = "USD"
-FOUR = Decimal("0.0001")
+SIX = Decimal("0.000001")
 TWELVE = Decimal("0.000000000001")
 
 
@@ -97,7 +97,7 @@ class Fx:
         value = Decimal(str(amount))
         if currency == REPORTING:
             return float(value)
-        return float((value * self.rate(currency, day)).quantize(FOUR, ROUND_HALF_UP))
+        return float((value * self.rate(currency, day)).quantize(SIX, ROUND_HALF_UP))
 
 
 # ---------------------------------------------------------------- the facts

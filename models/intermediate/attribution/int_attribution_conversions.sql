@@ -38,7 +38,7 @@ lead_created as (
         leads.lead_id,
         cast(null as {{ dbt.type_string() }}) as opportunity_id,
         leads.created_at as conversion_at,
-        cast(0 as numeric(18, 4)) as conversion_value,
+        cast(0 as numeric(20, 6)) as conversion_value,
         leads.created_at as lead_created_at,
         -- no opportunity exists yet when the lead is created
         cast(null as {{ dbt.type_timestamp() }}) as opportunity_created_at
@@ -55,7 +55,7 @@ opportunity_created as (
         opportunities.opportunity_id,
         opportunities.created_at as conversion_at,
         -- an amount that is not known credits no value (the conversion still counts)
-        cast(coalesce(opportunities.amount_reporting_at_created, 0) as numeric(18, 4)) as conversion_value,
+        cast(coalesce(opportunities.amount_reporting_at_created, 0) as numeric(20, 6)) as conversion_value,
         leads.created_at as lead_created_at,
         opportunities.created_at as opportunity_created_at
     from opportunities
@@ -73,7 +73,7 @@ deal_won as (
         opportunities.lead_id,
         opportunities.opportunity_id,
         opportunities.closed_at as conversion_at,
-        cast(coalesce(opportunities.amount_reporting_at_close, 0) as numeric(18, 4)) as conversion_value,
+        cast(coalesce(opportunities.amount_reporting_at_close, 0) as numeric(20, 6)) as conversion_value,
         leads.created_at as lead_created_at,
         opportunities.created_at as opportunity_created_at
     from opportunities

@@ -113,7 +113,7 @@ customer_months_valued as (
             when customer_months_filled.period_month = as_of.as_of_month then as_of.as_of_date
             else {{ dbt.last_day('customer_months_filled.period_month', 'month') }}
         end as valuation_date,
-        cast(month_last_events.mrr_amount as numeric(18, 4)) as mrr,
+        cast(month_last_events.mrr_amount as numeric(20, 6)) as mrr,
         month_last_events.currency
     from customer_months_filled
     cross join as_of
@@ -156,7 +156,7 @@ with_history as (
         ) as was_active_prev_month,
         cast(
             coalesce(lag(mrr_reporting) over (partition by customer_id order by period_month), 0)
-            as numeric(18, 4)
+            as numeric(20, 6)
         ) as mrr_prev_month_reporting,
         -- active months before this one
         coalesce(

@@ -126,7 +126,7 @@ movements as (
 
 ),
 
--- money as numeric(18, 4) like the facts, whatever branch produced it
+-- money as numeric(20, 6) like the facts, whatever branch produced it
 final as (
 
     select
@@ -141,17 +141,17 @@ final as (
         is_reactivated,
         is_churned,
         movement_type,
-        cast(start_mrr_reporting as numeric(18, 4)) as start_mrr_reporting,
-        cast(new_mrr as numeric(18, 4)) as new_mrr,
-        cast(expansion_mrr as numeric(18, 4)) as expansion_mrr,
-        cast(contraction_mrr as numeric(18, 4)) as contraction_mrr,
-        cast(churned_mrr as numeric(18, 4)) as churned_mrr,
-        cast(reactivation_mrr as numeric(18, 4)) as reactivation_mrr,
-        cast(fx_effect_mrr as numeric(18, 4)) as fx_effect_mrr,
-        cast(end_mrr_reporting as numeric(18, 4)) as end_mrr_reporting,
-        cast(end_mrr_at_start_rate as numeric(18, 4)) as end_mrr_at_start_rate,
-        cast(retained_mrr as numeric(18, 4)) as retained_mrr,
-        cast(retained_mrr_capped as numeric(18, 4)) as retained_mrr_capped
+        cast(start_mrr_reporting as numeric(20, 6)) as start_mrr_reporting,
+        cast(new_mrr as numeric(20, 6)) as new_mrr,
+        cast(expansion_mrr as numeric(20, 6)) as expansion_mrr,
+        cast(contraction_mrr as numeric(20, 6)) as contraction_mrr,
+        cast(churned_mrr as numeric(20, 6)) as churned_mrr,
+        cast(reactivation_mrr as numeric(20, 6)) as reactivation_mrr,
+        cast(fx_effect_mrr as numeric(20, 6)) as fx_effect_mrr,
+        cast(end_mrr_reporting as numeric(20, 6)) as end_mrr_reporting,
+        cast(end_mrr_at_start_rate as numeric(20, 6)) as end_mrr_at_start_rate,
+        cast(retained_mrr as numeric(20, 6)) as retained_mrr,
+        cast(retained_mrr_capped as numeric(20, 6)) as retained_mrr_capped
     from movements
 
 )

@@ -182,7 +182,7 @@ enriched as (
         case when final_stage.is_closing_stage then final_stage.owner_rep_id end as owner_rep_id_at_close,
         opportunities.owner_rep_id as current_owner_rep_id,
         case when final_stage.stage = 'closed_lost' then opportunities.lost_reason end as lost_reason,
-        cast(opportunities.amount as numeric(18, 4)) as amount,
+        cast(opportunities.amount as numeric(20, 6)) as amount,
         opportunities.currency
     from opportunities
     inner join created
@@ -226,7 +226,7 @@ final as (
                 when enriched.is_closed
                     then {{ to_reporting_currency('enriched.amount', 'enriched.currency', 'fx_at_close') }}
             end
-            as numeric(18, 4)
+            as numeric(20, 6)
         ) as amount_reporting_at_close
     from enriched
     left join rep_team_history as team_at_close

@@ -102,7 +102,7 @@ final as (
         weight,
         weight as attributed_conversions,
         conversion_value,
-        cast(cast(weight as numeric(38, 12)) * cast(conversion_value as numeric(38, 4)) as numeric(28, 8))
+        cast(cast(weight as numeric(38, 12)) * cast(conversion_value as numeric(38, 6)) as numeric(28, 8))
             as attributed_revenue
     from unpivoted
 

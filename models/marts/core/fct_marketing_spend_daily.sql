@@ -52,7 +52,7 @@ final as (
         campaigns.channel_id,
         coalesce(channels.is_paid, false) as is_paid,
         spend.currency,
-        cast(spend.spend_amount as numeric(18, 4)) as spend_amount,
+        cast(spend.spend_amount as numeric(20, 6)) as spend_amount,
         {{ to_reporting_currency('spend.spend_amount', 'spend.currency', 'fx_at_spend') }} as spend_amount_reporting,
         spend.impressions,
         spend.clicks
