@@ -401,6 +401,16 @@ def _missing_values(info: dict[str, Any], value_set: list[Any]) -> list[str]:
     return sorted(str(_iso(v)) for v in missing)
 
 
+def _rollback_quietly(conn: Any) -> None:
+    """End the failed transaction of a PostgreSQL connection after a failed read; DuckDB has none open
+    ("cannot rollback - no transaction is active"), which must not turn a missing table into an error."""
+    try:
+        if hasattr(conn, "rollback"):
+            conn.rollback()
+    except Exception:  # noqa: BLE001 - no transaction to end
+        pass
+
+
 def latest_activity_date(conn: Any, manifest: dict[str, Any]) -> dt.date | None:
     """The latest date of activity in the data (`int_activity_dates.latest_activity_date`: the default
     as-of date), or None when this build has no such table."""
@@ -410,8 +420,7 @@ def latest_activity_date(conn: Any, manifest: dict[str, Any]) -> dt.date | None:
                 rel = relation(str(node["schema"]), str(node.get("alias") or node["name"]))
                 return _as_date(_scalar(conn, f"select max(latest_activity_date) from {rel}"))
             except Exception:  # not built (a partial run) or unreadable: the as-of month decides alone
-                if hasattr(conn, "rollback"):
-                    conn.rollback()
+                _rollback_quietly(conn)
                 return None
     return None
 

@@ -4,15 +4,20 @@
 
     Fails (one row) when the newest value of `column_name` (a date or
     timestamp) is more than `max_age_days` days before the as-of date
-    (int_as_of_date), or when the model has no value at all. So a table that
-    stopped updating while the others went on fails, while re-running the
-    project on old data does not. dbt's own `source freshness` compares to the
-    wall clock and would fail on every historical data set.
+    (int_as_of_date). So a table that stopped updating while the others went
+    on fails, while re-running the project on old data does not. dbt's own
+    `source freshness` compares to the wall clock and would fail on every
+    historical data set.
 
-    Severity warn by default: a stale or empty table is a monitoring signal
-    (the run summary lists it, exit code stays 0), not a reason to skip every
-    mart downstream of it, which `dbt build` does after a failing test. A
-    project that wants a hard stop sets `config: {severity: error}` on the test.
+    An empty model passes: a table with no rows is not stale, and the contract
+    allows it (a system a company does not have, a history it does not export).
+    The load and the run summary already say which tables and marts are empty,
+    so a warning here would only blame the user for valid data.
+
+    Severity warn by default: a stale table is a monitoring signal (the run
+    summary lists it, exit code stays 0), not a reason to skip every mart
+    downstream of it, which `dbt build` does after a failing test. A project
+    that wants a hard stop sets `config: {severity: error}` on the test.
 -#}
 {% test fresh_as_of(model, column_name, max_age_days) %}
 
@@ -40,8 +45,6 @@
     )
 
     select * from checked
-    where
-        latest_date is null
-        or latest_date < {{ dbt.dateadd('day', -1 * max_age_days, 'as_of_date') }}
+    where latest_date < {{ dbt.dateadd('day', -1 * max_age_days, 'as_of_date') }}
 
 {% endtest %}

@@ -128,8 +128,9 @@ def test_header_only_file_is_a_valid_empty_table(tmp_path: Path) -> None:
 
 def test_empty_tables_still_build_every_mart(tmp_path: Path, demo_warehouse: Path) -> None:
     """Header-only files for the tables a real export may lack (touches, status and stage history,
-    billing, finance costs, targets): every model is still built, and the empty tables' freshness
-    tests warn rather than fail (a failing test would make `dbt build` skip every mart downstream).
+    billing, finance costs, targets): every model is still built, and no test fails or warns (an empty
+    table is not stale: its freshness test passes; a failing test would make `dbt build` skip every mart
+    downstream).
     Without a stage history, deals close on the opportunity's own stage and close_date: in the demo
     data these equal the final closes of the history, so won and lost counts, won amounts and revenue
     equal the demo build's, also with the amounts of open and lost deals left empty."""
@@ -153,7 +154,7 @@ def test_empty_tables_still_build_every_mart(tmp_path: Path, demo_warehouse: Pat
     assert run.code == 0, run.stdout[-3000:] + run.stderr[-2000:]
     dbt = run.summary["dbt"]
     assert dbt["models"]["skipped"] == 0 and dbt["models"]["failed"] == 0 and dbt["models"]["errored"] == 0
-    assert dbt["tests"]["failed"] == 0 and dbt["tests"]["warned"] >= 4
+    assert dbt["tests"]["failed"] == 0 and dbt["tests"]["warned"] == 0, dbt["tests"]
     with duckdb.connect(str(run.db), read_only=True) as conn:
         assert conn.execute("select count(*) from marts.fct_touchpoints").fetchone()[0] == 0
         # no billing: no new customers, so no CAC; leads, MQLs and won deals still counted

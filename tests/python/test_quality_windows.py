@@ -129,3 +129,18 @@ def test_months_after_the_data_may_be_empty_but_gaps_in_it_may_not(tmp_path: Pat
     assert [o.examples for o in gap] == [("missing 2026-05-01",)]
     late = _months_outcomes(tmp_path, [*complete, "2026-09-01"], dt.date(2026, 8, 1), data_through=dt.date(2026, 6, 30))
     assert [o.expectation for o in late] == ["expect_column_values_to_be_in_set"]
+
+
+def test_the_latest_activity_date_of_a_build_without_it_is_unknown_not_an_error() -> None:
+    """A build that skipped int_activity_dates (a gate failed upstream) has no latest activity date: the months
+    check falls back to the as-of month, and the DuckDB connection's rollback (no transaction is open there)
+    must not turn that into an internal error (exit 2 instead of the run's own exit 1)."""
+    from kpi_pipeline.quality import latest_activity_date
+
+    manifest = {"nodes": {"model.x.int_activity_dates": {
+        "resource_type": "model", "name": "int_activity_dates", "schema": "intermediate", "alias": None}}}
+    conn = duckdb.connect()
+    try:
+        assert latest_activity_date(conn, manifest) is None
+    finally:
+        conn.close()
