@@ -33,6 +33,9 @@ class Mart:
     grain_source: str = ""  # where the grain came from
     parents: tuple[tuple[str, str], ...] = ()  # (schema, alias) of the models it reads
     sources: tuple[tuple[str, str], ...] = ()  # (schema, table) of the raw tables (dbt sources) upstream of it
+    # the lineage above it: "schema.alias" of it and of each model upstream -> its parents as
+    # (kind, schema, name), kind "model" or "source"
+    lineage: dict[str, tuple[tuple[str, str, str], ...]] = field(default_factory=dict)
 
 
 def upstream_sources(manifest: dict[str, Any], unique_id: str) -> tuple[tuple[str, str], ...]:
@@ -52,6 +55,31 @@ def upstream_sources(manifest: dict[str, Any], unique_id: str) -> tuple[tuple[st
         elif uid in nodes:
             stack.extend((nodes[uid].get("depends_on") or {}).get("nodes", []))
     return tuple(sorted(found))
+
+
+def upstream_lineage(manifest: dict[str, Any], unique_id: str) -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """"schema.alias" of the node and of every model upstream of it -> its parents, each (kind, schema, name)
+    with kind "model" (schema and alias) or "source" (schema and table)."""
+    nodes, sources = manifest.get("nodes", {}), manifest.get("sources", {})
+
+    def key(node: dict[str, Any]) -> str:
+        return f"{node['schema']}.{node.get('alias') or node['name']}"
+
+    lineage: dict[str, tuple[tuple[str, str, str], ...]] = {}
+    stack = [unique_id]
+    while stack:
+        node = nodes.get(stack.pop())
+        if node is None or key(node) in lineage:
+            continue
+        parents = []
+        for uid in (node.get("depends_on") or {}).get("nodes", []):
+            if uid in sources:
+                parents.append(("source", sources[uid]["schema"], sources[uid].get("identifier") or sources[uid]["name"]))
+            elif uid in nodes and nodes[uid].get("resource_type") in ("model", "seed", "snapshot"):
+                parents.append(("model", nodes[uid]["schema"], nodes[uid].get("alias") or nodes[uid]["name"]))
+                stack.append(uid)
+        lineage[key(node)] = tuple(parents)
+    return lineage
 
 
 @dataclass(frozen=True)
@@ -170,6 +198,7 @@ def discover_marts(manifest: dict[str, Any]) -> list[Mart]:
                     if p in manifest.get("nodes", {}) and manifest["nodes"][p].get("resource_type") == "model"
                 ),
                 sources=upstream_sources(manifest, node["unique_id"]),
+                lineage=upstream_lineage(manifest, node["unique_id"]),
             )
         )
     return sorted(marts, key=lambda m: (m.family, m.name))

@@ -590,18 +590,45 @@ def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def empty_raw_inputs(conn: Any, mart: Mart) -> list[tuple[str, str]]:
+    """The raw tables that leave `mart` empty: walking up its lineage through the models that are empty
+    themselves, the empty raw tables at the ends. A model with rows stops the walk, so a raw table that only
+    feeds such a model (the ads behind the as-of date of a mart of reps) is not named."""
+
+    def is_empty(schema: str, name: str) -> bool | None:
+        try:
+            return not _scalar(conn, f"select count(*) from {relation(schema, name)}")
+        except Exception:  # not built (a partial run) or not there (an adapter that is off): no evidence
+            _rollback_quietly(conn)
+            return None
+
+    if not mart.lineage:  # no lineage recorded: every empty raw table upstream
+        return [(schema, table) for schema, table in mart.sources if is_empty(schema, table) is True]
+    found: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    stack = [f"{mart.schema}.{mart.alias}"]
+    while stack:
+        for kind, schema, name in mart.lineage.get(stack.pop(), ()):
+            key = f"{kind}:{schema}.{name}"
+            if key in seen:
+                continue
+            seen.add(key)
+            if is_empty(schema, name) is False:  # has rows; a table not built is walked through
+                continue
+            if kind == "source":
+                if is_empty(schema, name):  # a source not there (an adapter that is off) is not the user's
+                    found.append((schema, name))
+            else:
+                stack.append(f"{schema}.{name}")
+    return sorted(set(found))
+
+
 def empty_mart_warning(conn: Any, mart: Mart, empty_parents: list[str]) -> str:
     """Why a mart is empty, in the user's terms: the raw tables upstream of it that have no rows (the files
     of --data-dir the user did not give, or gave empty), not the models between them and the mart."""
     from kpi_pipeline.contract import TABLES_BY_NAME
 
-    empty_raw = []
-    for schema, table in mart.sources:
-        try:
-            if not _scalar(conn, f"select count(*) from {relation(schema, table)}"):
-                empty_raw.append((schema, table))
-        except Exception:  # a source table that is not there (an adapter that is off): not the user's input
-            continue
+    empty_raw = empty_raw_inputs(conn, mart)
     where = f"{mart.schema}.{mart.alias} is empty"
     if not empty_raw:  # empty inputs, yet every raw table upstream has rows (filtered out on the way)
         return f"{where}: its inputs {', '.join(empty_parents)} have no rows"

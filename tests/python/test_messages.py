@@ -204,3 +204,47 @@ def test_a_run_on_salesforce_duckdb_stops_before_dbt(tmp_path: Path) -> None:
     assert f"the DuckDB file {tmp_path / 'salesforce.duckdb'} is named like the salesforce schema salesforce" \
         in run.stderr, run.stderr
     assert "== load ==" not in run.stdout and "dbt" not in run.stdout.replace("dbt_", ""), run.stdout
+
+
+def test_an_empty_mart_names_only_the_raw_tables_that_left_it_empty() -> None:
+    """The walk up the lineage stops at a model with rows: a mart of reps, empty because the reps file is, does
+    not blame the ads files behind the as-of date it also reads (issue 23: every empty raw table upstream was
+    named)."""
+    from kpi_pipeline.expectations import EMPTY_CHECK
+
+    manifest = {
+        "sources": {
+            "source.p.crm.crm_sales_reps": {"schema": "raw", "name": "crm_sales_reps", "identifier": "crm_sales_reps"},
+            "source.p.ads.ads_spend_daily": {"schema": "raw", "name": "ads_spend_daily",
+                                             "identifier": "ads_spend_daily"},
+            "source.p.crm.crm_leads": {"schema": "raw", "name": "crm_leads", "identifier": "crm_leads"},
+        },
+        "nodes": {
+            "model.p.stg_crm__sales_reps": {"resource_type": "model", "name": "stg_crm__sales_reps",
+                                            "schema": "staging",
+                                            "depends_on": {"nodes": ["source.p.crm.crm_sales_reps"]}},
+            "model.p.int_as_of_date": {"resource_type": "model", "name": "int_as_of_date", "schema": "intermediate",
+                                       "depends_on": {"nodes": ["source.p.ads.ads_spend_daily",
+                                                                "source.p.crm.crm_leads"]}},
+            "model.p.dim_sales_reps": {
+                "resource_type": "model", "name": "dim_sales_reps", "schema": "marts",
+                "unique_id": "model.p.dim_sales_reps", "original_file_path": "models/marts/core/dim_sales_reps.sql",
+                "config": {"materialized": "table"},
+                "depends_on": {"nodes": ["model.p.stg_crm__sales_reps", "model.p.int_as_of_date"]}},
+        },
+    }
+    (mart,) = artifacts.discover_marts(manifest)
+    con = duckdb.connect()
+    for schema, tables in (("raw", {"crm_sales_reps": 0, "ads_spend_daily": 0, "crm_leads": 5}),
+                           ("staging", {"stg_crm__sales_reps": 0}), ("intermediate", {"int_as_of_date": 1}),
+                           ("marts", {"dim_sales_reps": 0})):
+        con.execute(f"create schema {schema}")
+        for table, rows in tables.items():
+            con.execute(f"create table {schema}.{table} as select range as id from range({rows})")
+    failed = quality.Outcome(suite="dim_sales_reps", check=EMPTY_CHECK,
+                             expectation="expect_table_row_count_to_be_between", column=None, success=False)
+    report = quality.QualityReport()
+    quality._empty_inputs_are_a_warning(con, mart, [failed], report)
+    (warning,) = report.warnings
+    assert warning.startswith("marts.dim_sales_reps is empty: raw.crm_sales_reps has no rows"), warning
+    assert "ads_spend_daily" not in warning, warning
