@@ -17,6 +17,21 @@ export DBT_PROFILES_DIR="$ROOT"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/kpi-test.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
+# step times: each step's wall-clock seconds and the load average, printed as it ends and summed up at the end
+STEP_NAME="setup"
+STEP_START=$SECONDS
+TOTAL_START=$SECONDS
+STEP_TIMES=""
+step() {
+    local took=$((SECONDS - STEP_START))
+    STEP_TIMES="${STEP_TIMES}${STEP_NAME}: ${took} s
+"
+    echo "-- ${STEP_NAME} took ${took} s (load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a))"
+    STEP_NAME="$1"
+    STEP_START=$SECONDS
+}
+
+step "sqlfluff lint"
 echo "== 1/4 sqlfluff lint =="
 KPI_DUCKDB_PATH="$WORK/lint.duckdb" sqlfluff lint --processes 0 models tests macros
 # the vendor adapters' models, disabled (and so skipped above) with the default vars: once per CRM adapter
@@ -25,11 +40,13 @@ KPI_DUCKDB_PATH="$WORK/lint.duckdb" sqlfluff lint --processes 0 --config scripts
     models/staging/salesforce models/staging/google_ads models/staging/facebook_ads models/staging/linkedin_ads
 KPI_DUCKDB_PATH="$WORK/lint.duckdb" sqlfluff lint --processes 0 --config scripts/sqlfluff/adapters_hubspot.cfg models/staging/hubspot
 
+step "dbt build"
 echo "== 2/4 dbt build on a fresh DuckDB warehouse (the demo data as the sources) =="
 KPI_DUCKDB_PATH="$WORK/build.duckdb" dbt seed --select path:seeds/demo --vars '{load_demo_data: true}' \
     --target-path "$WORK/target" --log-path "$WORK/logs"
 KPI_DUCKDB_PATH="$WORK/build.duckdb" dbt build --target-path "$WORK/target" --log-path "$WORK/logs"
 
+step "mf validate-configs"
 echo "== 3/4 mf validate-configs on that warehouse =="
 # mf reads <project>/target/semantic_manifest.json: a mirror of the project whose target/ is the build's
 # target path, so it validates this build's semantic manifest against this warehouse (and never the
@@ -44,7 +61,20 @@ ln -s "$WORK/target" "$MF_PROJECT/target"
     DBT_LOG_PATH="$WORK/logs" mf validate-configs 2>&1 | tr '\r' '\n' | grep -v '^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]' \
     | grep -v '^$'; exit "${PIPESTATUS[0]}")
 
+step "pytest"
 echo "== 4/4 pytest =="
 # The pytest KPI checks read the warehouse built above instead of building again (the semantic-layer
-# tests its semantic manifest too).
-KPI_TEST_DEMO_WAREHOUSE="$WORK/build.duckdb" KPI_TEST_DEMO_TARGET="$WORK/target" pytest -q "$@"
+# tests its semantic manifest too). --durations=25: the 25 slowest tests, so the time stays visible.
+# (its output is kept, so pytest's closing line can be repeated as the command's last line below)
+set +e
+KPI_TEST_DEMO_WAREHOUSE="$WORK/build.duckdb" KPI_TEST_DEMO_TARGET="$WORK/target" pytest -q --durations=25 "$@" \
+    2>&1 | tee "$WORK/pytest.log"
+status=${PIPESTATUS[0]}
+set -e
+step "done"
+echo "== step times =="
+printf '%s' "$STEP_TIMES"
+echo "total: $((SECONDS - TOTAL_START)) s"
+# pytest's closing line ("N passed, N failed in ...") last
+grep -E '^(=+ )?[0-9]+ (passed|failed|error)' "$WORK/pytest.log" | tail -n 1
+exit "$status"
