@@ -19,8 +19,8 @@ trap 'rm -rf "$WORK"' EXIT
 
 # step times: each step's wall-clock seconds and the load average, printed as it ends and summed up at the end
 STEP_NAME="setup"
-STEP_START=$SECONDS
-TOTAL_START=$SECONDS
+STEP_START=0  # bash's SECONDS counts from the script's start: the setup above is the first step
+TOTAL_START=0
 STEP_TIMES=""
 step() {
     local took=$((SECONDS - STEP_START))
