@@ -186,3 +186,14 @@
         else {{ total }}
     end
 {%- endmacro %}
+
+
+{#- vendor_is_current(alias=none): a synced record the adapters map: not deleted in the vendor (is_deleted) nor by
+    the loader (_fivetran_deleted), and the active version in the loader's history mode (_fivetran_active, true
+    when the table has no such column). `alias` qualifies the columns (a relation or CTE name). -#}
+{% macro vendor_is_current(alias=none) -%}
+    {%- set prefix = alias ~ '.' if alias else '' -%}
+    not {{ vendor_is_true(prefix ~ 'is_deleted') }}
+    and not {{ vendor_is_true(prefix ~ '_fivetran_deleted') }}
+    and coalesce({{ vendor_bool(prefix ~ '_fivetran_active') }}, true)
+{%- endmacro %}

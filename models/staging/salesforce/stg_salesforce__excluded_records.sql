@@ -75,26 +75,25 @@ opportunity_history as (
 
 ),
 
--- the leads and opportunities the adapter maps (not deleted; the active version in history mode)
-current_lead_ids as (
+-- every synced lead and opportunity id, and whether the adapter maps it (is_current: not deleted; the active
+-- version in history mode)
+lead_ids as (
 
-    select distinct {{ vendor_text('id') }} as lead_id
+    select
+        {{ vendor_text('id') }} as lead_id,
+        max(case when {{ vendor_is_current() }} then 1 else 0 end) as is_current
     from leads
-    where
-        not {{ vendor_is_true('is_deleted') }}
-        and not {{ vendor_is_true('_fivetran_deleted') }}
-        and coalesce({{ vendor_bool('_fivetran_active') }}, true)
+    group by {{ vendor_text('id') }}
 
 ),
 
-current_opportunity_ids as (
+opportunity_ids as (
 
-    select distinct {{ vendor_text('id') }} as opportunity_id
+    select
+        {{ vendor_text('id') }} as opportunity_id,
+        max(case when {{ vendor_is_current() }} then 1 else 0 end) as is_current
     from opportunities
-    where
-        not {{ vendor_is_true('is_deleted') }}
-        and not {{ vendor_is_true('_fivetran_deleted') }}
-        and coalesce({{ vendor_bool('_fivetran_active') }}, true)
+    group by {{ vendor_text('id') }}
 
 ),
 
@@ -113,25 +112,13 @@ opportunity_history_sequenced as (
                 {{ vendor_text('opportunity_history.id') }}
         ) as previous_stage_key
     from opportunity_history
-    inner join current_opportunity_ids
-        on {{ vendor_text('opportunity_history.opportunity_id') }} = current_opportunity_ids.opportunity_id
+    inner join opportunity_ids
+        on
+            {{ vendor_text('opportunity_history.opportunity_id') }} = opportunity_ids.opportunity_id
+            and opportunity_ids.is_current = 1
     where
         not {{ vendor_is_true('opportunity_history.is_deleted') }}
         and not {{ vendor_is_true('opportunity_history._fivetran_deleted') }}
-
-),
-
-synced_lead_ids as (
-
-    select distinct {{ vendor_text('id') }} as lead_id
-    from leads
-
-),
-
-synced_opportunity_ids as (
-
-    select distinct {{ vendor_text('id') }} as opportunity_id
-    from opportunities
 
 ),
 
@@ -160,20 +147,18 @@ excluded as (
         {{ vendor_text('lead_history.id') }} as record_id,
         'status change of lead ' || {{ vendor_text('lead_history.lead_id') }}
         || case
-            when synced_lead_ids.lead_id is null then ', which is not in Lead (purged or hard-deleted)'
+            when lead_ids.lead_id is null then ', which is not in Lead (purged or hard-deleted)'
             else ', which is deleted'
         end as reason
     from lead_history
-    left join current_lead_ids
-        on {{ vendor_text('lead_history.lead_id') }} = current_lead_ids.lead_id
-    left join synced_lead_ids
-        on {{ vendor_text('lead_history.lead_id') }} = synced_lead_ids.lead_id
+    left join lead_ids
+        on {{ vendor_text('lead_history.lead_id') }} = lead_ids.lead_id
     where
         lower({{ vendor_text('lead_history.field') }}) = 'status'
         and not {{ vendor_value_in('lead_history.new_value', ignored_statuses) }}
         and not {{ vendor_is_true('lead_history.is_deleted') }}
         and not {{ vendor_is_true('lead_history._fivetran_deleted') }}
-        and current_lead_ids.lead_id is null
+        and coalesce(lead_ids.is_current, 0) = 0
 
     union all
 
@@ -183,19 +168,17 @@ excluded as (
         {{ vendor_text('opportunity_history.id') }} as record_id,
         'history of opportunity ' || {{ vendor_text('opportunity_history.opportunity_id') }}
         || case
-            when synced_opportunity_ids.opportunity_id is null
+            when opportunity_ids.opportunity_id is null
                 then ', which is not in Opportunity (purged or hard-deleted)'
             else ', which is deleted'
         end as reason
     from opportunity_history
-    left join current_opportunity_ids
-        on {{ vendor_text('opportunity_history.opportunity_id') }} = current_opportunity_ids.opportunity_id
-    left join synced_opportunity_ids
-        on {{ vendor_text('opportunity_history.opportunity_id') }} = synced_opportunity_ids.opportunity_id
+    left join opportunity_ids
+        on {{ vendor_text('opportunity_history.opportunity_id') }} = opportunity_ids.opportunity_id
     where
         not {{ vendor_is_true('opportunity_history.is_deleted') }}
         and not {{ vendor_is_true('opportunity_history._fivetran_deleted') }}
-        and current_opportunity_ids.opportunity_id is null
+        and coalesce(opportunity_ids.is_current, 0) = 0
 
     union all
 
