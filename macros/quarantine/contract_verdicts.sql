@@ -229,11 +229,13 @@ contract_fx_starts as (
     {%- set tables = contract_tables_in_order(names, scope) -%}
     {%- set parents = [] -%}
     {%- set needs_fx = [] -%}
+    {%- set needs_vendor_note = [] -%}
     {%- for table in tables -%}
         {%- set cross = contract_cross_rules(table, scope) -%}
         {%- for join in cross.joins -%}
             {%- if join.startswith('left join state__') %}{% do parents.append(join.split(' ')[2][7:]) %}{% endif -%}
             {%- if join.startswith('left join contract_fx_starts') %}{% do needs_fx.append(join) %}{% endif -%}
+            {%- if join.startswith('left join vendor_excluded_keys') %}{% do needs_vendor_note.append(join) %}{% endif -%}
         {%- endfor -%}
     {%- endfor -%}
     {%- set held_back = "'" ~ quarantine_held_back_rules() | join("', '") ~ "'" -%}
@@ -244,12 +246,6 @@ contract_fx_starts as (
             {%- set fk_name, parent_column = other.not_before_reference.split('.') -%}
             {%- set fk = table.columns | selectattr('name', 'equalto', fk_name) | first -%}
             {%- do parent_columns.setdefault(fk.references.split('.')[0], []).append(parent_column) -%}
-        {%- endfor -%}
-    {%- endfor -%}
-    {%- set needs_vendor_note = [] -%}
-    {%- for table in tables -%}
-        {%- for join in contract_cross_rules(table, scope).joins if join.startswith('left join vendor_excluded_keys') -%}
-            {%- do needs_vendor_note.append(join) -%}
         {%- endfor -%}
     {%- endfor -%}
     {%- if needs_fx %}
