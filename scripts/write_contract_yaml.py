@@ -75,6 +75,66 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+def _yaml_value(value: object) -> str:
+    """A value of a column_checks argument in YAML flow style: text single-quoted, numbers bare."""
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _num(value) if isinstance(value, float) else str(value)
+
+
+def _flow_list(items: list[str], first: str, indent: int, width: int = 110) -> list[str]:
+    """`first[a, b, ...]` wrapped at `width` characters, continuation lines indented by `indent`."""
+    lines, line = [], first + "["
+    for i, item in enumerate(items):
+        text = item + ("]" if i == len(items) - 1 else ",")
+        if not line.endswith("[") and len(line) + 1 + len(text) > width:
+            lines.append(line)
+            line = " " * indent + text
+        else:
+            line += ("" if line.endswith("[") else " ") + text
+    return [*lines, line]
+
+
+def column_checks_yaml(
+    indent: int,
+    model: str,
+    not_null: list[str] = (),  # type: ignore[assignment]
+    unique: list[str] = (),  # type: ignore[assignment]
+    accepted_range: dict[str, dict] | None = None,
+    accepted_values: dict[str, dict] | None = None,
+) -> list[str]:
+    """The lines of one model-level `column_checks` test (tests/generic/column_checks.sql), its `-` at
+    column `indent`: the plain column tests of a model in one dbt node (issue 24), named
+    column_checks_<model> (dbt's own name would cut the model's name short). accepted_values maps a
+    column to its test's arguments (values, and quote when given)."""
+    pad = " " * indent
+    out = [f"{pad}- column_checks:", f"{pad}    name: column_checks_{model}", f"{pad}    arguments:"]
+    arg = pad + "      "
+    if not_null:
+        out += _flow_list(list(not_null), f"{arg}not_null: ", len(arg) + 2)
+    if unique:
+        out += _flow_list(list(unique), f"{arg}unique: ", len(arg) + 2)
+    if accepted_range:
+        out.append(f"{arg}accepted_range:")
+        for column, bounds in accepted_range.items():
+            parts = [f"{key}: {_yaml_value(value)}" for key, value in bounds.items()]
+            out.append(f"{arg}  {column}: {{{', '.join(parts)}}}")
+    if accepted_values:
+        out.append(f"{arg}accepted_values:")
+        for column, spec in accepted_values.items():
+            values = [_yaml_value(v) for v in spec["values"]]
+            extra = {k: v for k, v in spec.items() if k != "values"}
+            if extra:
+                rest = ", ".join(f"{k}: {_yaml_value(v)}" for k, v in extra.items())
+                out += _flow_list(values, f"{arg}  {column}: {{values: ", len(arg) + 4)
+                out[-1] += f", {rest}}}"
+            else:
+                out += _flow_list(values, f"{arg}  {column}: ", len(arg) + 4)
+    return out
+
+
 def column_meta(table: Table, column: Column) -> dict:
     """The machine-readable contract of one column (seed `meta` and `raw_contract()`)."""
     meta: dict = {"logical_type": column.type, "required": column.required}
@@ -329,10 +389,11 @@ def render_base_yaml(source: str, tables: tuple[Table, ...] = TABLES) -> str:
         if table.event_column:
             what += (" Incremental: a run re-checks the raw rows of the refresh window and every row sharing a "
                      "key (or an ordered-status partition) with them (docs/quarantine.md).")
-        lines += [f"  - name: {name}", f"    description: {_q(what)}", "    columns:"]
+        key = DQ_COLUMNS[0][0]
+        lines += [f"  - name: {name}", f"    description: {_q(what)}", "    data_tests:",
+                  *column_checks_yaml(6, name, not_null=[key], unique=[key]), "    columns:"]
         for column, text in DQ_COLUMNS[:1]:
-            lines += [f"      - name: {column}", f"        description: {_q(text)}",
-                      "        data_tests:", "          - not_null", "          - unique"]
+            lines += [f"      - name: {column}", f"        description: {_q(text)}"]
         for column in table.columns:
             lines += [f"      - name: {column.name}",
                       f"        description: {_q('Raw value as text, as loaded (a native value cast to text).')}"]
@@ -395,12 +456,13 @@ def render_checked_yaml(tables: tuple[Table, ...] = TABLES) -> str:
         if len(table.primary_key) > 1:
             lines += ["      - unique_combination_of_columns:", "          arguments:",
                       f"            combination_of_columns: [{', '.join(table.primary_key)}]"]
+        else:  # the key's not_null and unique in one node (issue 24)
+            lines += column_checks_yaml(6, clean_model(table), not_null=list(table.primary_key),
+                                        unique=list(table.primary_key))
         lines.append("    columns:")
         for name, description in staging_columns(table):
             lines += [f"      - name: {name}", f"        description: {_q(description)}"]
             tests = []
-            if table.primary_key == (name,):
-                tests += ["          - not_null", "          - unique"]
             column = next((c for c in table.columns if c.name == name), None)
             if column is not None and column.references:
                 parent = TABLES_BY_NAME[column.references.split(".")[0]]
