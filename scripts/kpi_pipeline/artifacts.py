@@ -131,7 +131,8 @@ def tests_of(manifest: dict[str, Any], model_id: str) -> list[dict[str, Any]]:
 
 def grain_of(manifest: dict[str, Any], node: dict[str, Any]) -> tuple[tuple[str, ...], str]:
     """The model's key columns, by priority: meta.grain, a unique-combination test,
-    a `unique` test on one column, a primary_key constraint."""
+    a `unique` test on one column (or the first unique column of a column_checks test), a primary_key
+    constraint."""
     grain = node_meta(node).get("grain")
     if isinstance(grain, str):
         grain = [grain]
@@ -148,6 +149,9 @@ def grain_of(manifest: dict[str, Any], node: dict[str, Any]) -> tuple[tuple[str,
         md = test.get("test_metadata") or {}
         if md.get("name") == "unique" and (md.get("kwargs") or {}).get("column_name"):
             return (md["kwargs"]["column_name"],), "test unique"
+        unique = (md.get("kwargs") or {}).get("unique") if md.get("name") == "column_checks" else None
+        if unique:  # tests/generic/column_checks.sql: the model's unique columns, the key first
+            return ((unique,) if isinstance(unique, str) else (unique[0],)), "test column_checks unique"
     for constraint in node.get("constraints") or []:
         if constraint.get("type") == "primary_key" and constraint.get("columns"):
             return tuple(constraint["columns"]), "constraint primary_key"

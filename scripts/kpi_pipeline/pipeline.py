@@ -305,18 +305,37 @@ def strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text).replace("\r", "")
 
 
-def _examples(state: RunState, sql: str | None) -> list[str]:
+def _examples(state: RunState, sql: str | None, limit: int = 3) -> list[str]:
     """A few failing rows of a failed test, from its compiled SQL."""
     if not sql or state.warehouse is None:
         return []
     try:
         with state.warehouse.connect() as conn:
             cur = conn.cursor()
-            cur.execute(f"select * from ({sql}) as failing_rows limit 3")
+            cur.execute(f"select * from ({sql}) as failing_rows limit {int(limit)}")
             names = [d[0] for d in cur.description]
-            return [terminal_safe(", ".join(f"{n}={v}" for n, v in zip(names, row))) for row in cur.fetchall()]
+            rows = [dict(zip(names, row)) for row in cur.fetchall()]
     except Exception:  # examples are a courtesy; never fail the run on them
         return []
+    if rows and set(rows[0]) == set(COLUMN_CHECKS_COLUMNS):  # one row per failing rule of a column_checks test
+        return [terminal_safe(f"{r['column_name']} {r['rule']}: {r['failing_rows']:,} row(s)") for r in rows]
+    return [terminal_safe(", ".join(f"{n}={v}" for n, v in row.items())) for row in rows]
+
+
+COLUMN_CHECKS = "column_checks"
+COLUMN_CHECKS_COLUMNS = ("column_name", "rule", "failing_rows")
+
+
+def _test_text(r: artifacts.NodeResult, test_node: dict[str, Any], model: str, examples: list[str]) -> str:
+    """`dbt test <name> on <model>: fail, ...`: for a column_checks test (tests/generic/column_checks.sql)
+    each failing rule with its column and number of rows, for another test its failing rows."""
+    text = f"dbt test {r.name} on {model}: {r.status}"
+    if (test_node.get("test_metadata") or {}).get("name") == COLUMN_CHECKS and r.failures:
+        text += f", {r.failures} failing check(s)"
+        return text + (": " + "; ".join(examples) if examples else "")
+    if r.failures:
+        text += f", {r.failures} failing row(s)"
+    return text + (" e.g. " + " | ".join(examples) if examples else "")
 
 
 def collect_dbt_failures(state: RunState, manifest: dict[str, Any]) -> None:
@@ -326,14 +345,17 @@ def collect_dbt_failures(state: RunState, manifest: dict[str, Any]) -> None:
             continue
         model = nodes.get(r.attached_to or "", {}).get("name") or r.attached_to or "-"
         message = (r.message or "").strip().splitlines()
-        if r.resource_type in ("test", "unit_test"):
-            examples = _examples(state, r.compiled_code) if r.resource_type == "test" and r.status == "fail" else []
+        if r.resource_type == "test" and r.status == "fail":
+            test_node = nodes.get(r.unique_id, {})
+            is_checks = (test_node.get("test_metadata") or {}).get("name") == COLUMN_CHECKS
+            examples = _examples(state, r.compiled_code, limit=20 if is_checks else 3)
+            text = _test_text(r, test_node, model, examples)
+        elif r.resource_type in ("test", "unit_test"):
+            examples = []
             text = f"dbt {r.resource_type.replace('_', ' ')} {r.name} on {model}: {r.status}"
             if r.failures:
                 text += f", {r.failures} failing row(s)"
-            if examples:
-                text += " e.g. " + " | ".join(examples)
-            elif r.resource_type == "unit_test" and r.message:
+            if r.resource_type == "unit_test" and r.message:
                 diff = [line for line in strip_ansi(r.message).splitlines() if line.strip()][:6]
                 text += ": " + " / ".join(" ".join(line.split()) for line in diff)[:600]
             elif message and r.status != "fail":

@@ -6,11 +6,15 @@ Unit tests on the functions that build the messages, no dbt build:
   c. a mart empty because its inputs are names the raw tables / files that are empty, not the models;
   d. a table above the quarantine threshold is one failure naming the raw table and its gate's model;
   e. an empty source table that is not the demo's is called empty, not "holds data that is not the demo's";
-  f. a DuckDB file named like a vendor schema is refused before anything runs, naming the file and schema.
+  f. a DuckDB file named like a vendor schema is refused before anything runs, naming the file and schema;
+  g. a failed column_checks test names its model and, per failing rule, the column and number of rows.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -248,3 +252,65 @@ def test_an_empty_mart_names_only_the_raw_tables_that_left_it_empty() -> None:
     (warning,) = report.warnings
     assert warning.startswith("marts.dim_sales_reps is empty: raw.crm_sales_reps has no rows"), warning
     assert "ads_spend_daily" not in warning, warning
+
+
+# ---------------------------------------------------------------- g. a failed column_checks names its column
+
+
+CHECKS_TEST = "test.sales_marketing_kpis.column_checks_stg_crm__leads"
+
+
+def _compiled_column_checks(tmp_path: Path) -> str:
+    """The compiled SQL of stg_crm__leads' column_checks test (tests/generic/column_checks.sql): from the run
+    results of the demo build scripts/test.sh made (KPI_TEST_DEMO_TARGET), else `dbt compile` of that test."""
+    target = os.environ.get("KPI_TEST_DEMO_TARGET")
+    if target and (Path(target) / "run_results.json").is_file():
+        results = json.loads((Path(target) / "run_results.json").read_text(encoding="utf-8"))["results"]
+        for result in results:
+            if result["unique_id"].startswith(CHECKS_TEST) and result.get("compiled_code"):
+                return result["compiled_code"]
+    from conftest import run_dbt
+
+    proc = run_dbt(["compile", "--quiet", "--select", "column_checks_stg_crm__leads"], tmp_path / "c.duckdb", tmp_path)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    (path,) = (tmp_path / "target" / "compiled").rglob("column_checks_stg_crm__leads*.sql")
+    return path.read_text(encoding="utf-8")
+
+
+def test_a_null_in_a_not_null_column_names_the_model_column_and_rows(tmp_path: Path) -> None:
+    """A failed column_checks test (one node for the model's plain column tests, issue 24) is reported by the
+    pipeline with its model and, per failing rule, the column, the rule and the number of rows, from the
+    test's own compiled SQL run against a warehouse holding the bad rows."""
+    sql = _compiled_column_checks(tmp_path)
+    relation = re.search(r'from\s+"([^"]+)"\."staging"\."stg_crm__leads"', sql)
+    assert relation, sql
+    db = tmp_path / "w" / f"{relation.group(1)}.duckdb"  # DuckDB names the catalogue after the file
+    db.parent.mkdir()
+    with duckdb.connect(str(db)) as con:
+        con.execute("create schema staging")
+        con.execute("""create table staging.stg_crm__leads as select * from (values
+            ('L1', timestamp '2026-01-01', date '2026-01-01', 'Acme', 'US', 'smb'),
+            ('L2', timestamp '2026-01-02', date '2026-01-02', null, 'US', 'smb'),
+            ('L3', timestamp '2026-01-03', date '2026-01-03', null, 'DE', 'mid_market'),
+            ('L3', timestamp '2026-01-04', date '2026-01-04', 'Beta', 'DE', 'giant'))
+            as t(lead_id, created_at, created_date, company_name, country, segment)""")
+    state = pipeline.RunState(RunConfig(project_dir=PROJECT_DIR, target="duckdb", output_dir=tmp_path / "out",
+                                        target_path=tmp_path / "target", log_path=tmp_path / "logs"))
+    state.warehouse = Warehouse(target="duckdb", kind="duckdb", duckdb_path=db)
+    uid = CHECKS_TEST + ".abc"
+    result = NodeResult(unique_id=uid, resource_type="test", name="column_checks_stg_crm__leads", status="fail",
+                        execution_time=0.1, failures=3, message="Got 3 results, configured to fail if != 0",
+                        compiled_code=sql, attached_to="model.p.stg_crm__leads")
+    state.results = [result]
+    manifest = {"nodes": {
+        uid: {"resource_type": "test", "name": "column_checks_stg_crm__leads",
+              "attached_node": "model.p.stg_crm__leads",
+              "test_metadata": {"name": "column_checks", "kwargs": {"not_null": ["lead_id", "company_name"]}}},
+        "model.p.stg_crm__leads": {"resource_type": "model", "name": "stg_crm__leads"},
+    }}
+    pipeline.collect_dbt_failures(state, manifest)
+    (failure,) = state.failures
+    text = failure["text"]
+    assert text.startswith("dbt test column_checks_stg_crm__leads on stg_crm__leads: fail, 3 failing check(s): "), text
+    assert sorted(failure["examples"]) == ["company_name not_null: 2 row(s)", "lead_id unique: 2 row(s)",
+                                           "segment accepted_values: 1 row(s)"], text

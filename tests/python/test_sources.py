@@ -240,13 +240,17 @@ def test_no_test_requires_a_value_the_contract_allows_to_be_empty(manifest: dict
     models_of = {table.name: {table.staging_model, clean_model(table)} for table in TABLES}
     problems = []
     for node in manifest["nodes"].values():
-        if node["resource_type"] != "test" or node.get("test_metadata", {}).get("name") != "not_null":
+        metadata = node.get("test_metadata") or {}
+        if node["resource_type"] != "test" or metadata.get("name") not in ("not_null", "column_checks"):
             continue
-        column = node.get("column_name")
+        # a column test, or a column_checks test (tests/generic/column_checks.sql) holding the model's not_null
+        columns = [node.get("column_name")] if metadata["name"] == "not_null" else \
+            (metadata.get("kwargs") or {}).get("not_null") or []
         parents = {p.split(".")[-1] for p in node["depends_on"]["nodes"]}
-        for table in optional.get(column, ()):
-            for model in parents & models_of[table]:
-                problems.append(f"{model}.{column}: not_null, but {table}.{column} may be empty")
+        for column in columns:
+            for table in optional.get(column, ()):
+                for model in parents & models_of[table]:
+                    problems.append(f"{model}.{column}: not_null, but {table}.{column} may be empty")
     assert not problems, "\n".join(sorted(set(problems)))
 
 

@@ -207,12 +207,12 @@ def test_the_run_is_green_and_builds_every_model(built, name: str) -> None:
 
 # A message blames the user for what the contract allows when it says, of a data set the contract accepts,
 # that something failed, was wrong or stale, or was set aside: a dbt test that warns or fails (not_null,
-# relationships, accepted values, freshness, a reconciliation), rows quarantined, an expectation or step
+# column_checks, relationships, accepted values, freshness, a reconciliation), rows quarantined, an expectation or step
 # that failed, an internal error. Informative notes stay allowed: a system or file that is absent and
 # loaded empty, a column read as empty "(optional in the contract)", a mart or chart with no data.
 BLAMING = (
     re.compile(r"\b(FAIL|FAILED|ERROR|ERRORED)\b"),
-    re.compile(r"\bWARN\b.*\b(test|not_null|relationships|accepted_values|unique|freshness|stale|assert_)", re.I),
+    re.compile(r"\bWARN\b.*\b(test|not_null|column_checks|relationships|accepted_values|unique|freshness|stale|assert_)", re.I),
     re.compile(r"quarantin", re.I),
     re.compile(r"internal error|Traceback", re.I),
     re.compile(r"\b(invalid|violat|broke|bad)\b", re.I),
