@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command 2: the whole test suite (what CI runs via .ci/run).
-#   1. sqlfluff lint (dbt templater; one process per CPU) over models, tests and macros, and the vendor adapters' models with their vars
+#   1. sqlfluff lint (dbt templater; one process per CPU), one pass over models, tests and macros, the vendor
+#      adapters' models included (.sqlfluff: var lint_all_adapters)
 #   2. the demo data into the source schema (dbt seed, var load_demo_data), then a
 #      plain dbt build (models, reference seeds, data tests, unit tests) on a fresh DuckDB file
 #   3. mf validate-configs (MetricFlow: the semantic layer's configs, and its queries on that warehouse)
@@ -33,12 +34,9 @@ step() {
 
 step "sqlfluff lint"
 echo "== 1/4 sqlfluff lint =="
-KPI_DUCKDB_PATH="$WORK/lint.duckdb" sqlfluff lint --processes 0 models tests macros
-# the vendor adapters' models, disabled (and so skipped above) with the default vars: once per CRM adapter
-# (scripts/sqlfluff/adapters_*.cfg set the vars; the ad platforms are linted with Salesforce)
-KPI_DUCKDB_PATH="$WORK/lint.duckdb" sqlfluff lint --processes 0 --config scripts/sqlfluff/adapters_salesforce.cfg \
-    models/staging/salesforce models/staging/google_ads models/staging/facebook_ads models/staging/linkedin_ads
-KPI_DUCKDB_PATH="$WORK/lint.duckdb" sqlfluff lint --processes 0 --config scripts/sqlfluff/adapters_hubspot.cfg models/staging/hubspot
+# one pass over models, tests and macros; .sqlfluff sets var lint_all_adapters, so the vendor adapters'
+# models (disabled with the default vars) are compiled and linted in the same pass
+KPI_DUCKDB_PATH="$WORK/lint.duckdb" sqlfluff lint --processes "${KPI_LINT_PROCESSES:-0}" models tests macros
 
 step "dbt build"
 echo "== 2/4 dbt build on a fresh DuckDB warehouse (the demo data as the sources) =="
