@@ -223,7 +223,7 @@ def blaming_lines(text: str) -> list[str]:
     lines = []
     for line in text.splitlines():
         # progress lines of nodes that passed (a name may say "quarantine"), and the quarantine summary of none
-        if re.match(r"^\[(\d+/\d+|unit \d+)\] OK\b", line) or re.match(
+        if re.match(r"^\[\s*(\d+/\d+|unit \d+)\] OK\b", line) or re.match(
                 r"^\s*(no row quarantined|quarantined rows: 0 |quarantine \(docs/quarantine.md\):$)", line):
             continue
         if any(p.search(line) for p in BLAMING):
