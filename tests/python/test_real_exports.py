@@ -61,15 +61,122 @@ NON_DEFAULT_VARS = {
 # ---------------------------------------------------------------- vars
 
 
+# a var read in SQL or a macro: var('x' ...), the checked_*_var('x' ...) helpers and adapter_setting('x')
+# (macros/config/vars.sql, macros/vendor_adapters), and plausible_date('min'|'max') (var plausible_date_min/max)
+_VAR_CALL = re.compile(r"""\b(?:var|checked_\w*_var|adapter_setting)\(\s*(['"])(\w+)\1""")
+_PLAUSIBLE_DATE = re.compile(r"""\bplausible_date\(\s*(['"])(min|max)\1""")
+
+
+def _vars_read(text: str) -> set[str]:
+    return ({m.group(2) for m in _VAR_CALL.finditer(text)}
+            | {f"plausible_date_{m.group(2)}" for m in _PLAUSIBLE_DATE.finditer(text)})
+
+
+@pytest.fixture(scope="module")
+def demo_manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The manifest of the demo build scripts/test.sh made (KPI_TEST_DEMO_TARGET), else of a `dbt parse`."""
+    target = os.environ.get("KPI_TEST_DEMO_TARGET")
+    if target and (Path(target) / "manifest.json").is_file():
+        return json.loads((Path(target) / "manifest.json").read_text(encoding="utf-8"))
+    work = tmp_path_factory.mktemp("vars_parse")
+    result = run_dbt(["parse", "--quiet"], work / "unused.duckdb", work)
+    assert result.returncode == 0, result.stdout[-3000:]
+    return json.loads((work / "target" / "manifest.json").read_text(encoding="utf-8"))
+
+
+def unit_tests_reading(manifest: dict) -> dict[str, set[str]]:
+    """var name -> the unit tests whose tested model reads it: in its SQL or in a macro it calls (transitively,
+    depends_on.macros). A unit test replaces the model's inputs by fixtures, so only that model's own SQL and
+    macros see a var. A var read where depends_on does not reach (a yml file, dbt_project.yml, a project
+    macro no node depends on: called implicitly by dbt) counts as read by every unit test."""
+    macros = manifest["macros"]
+    memo: dict[str, set[str]] = {}
+
+    def macro_vars(uid: str, path: tuple[str, ...] = ()) -> set[str]:
+        if uid not in macros or uid in path:
+            return set()
+        if uid not in memo:
+            found = _vars_read(macros[uid]["macro_sql"])
+            for dep in macros[uid]["depends_on"]["macros"]:
+                found |= macro_vars(dep, (*path, uid))
+            memo[uid] = found
+        return memo[uid]
+
+    reached: set[str] = set()
+
+    def reach(uid: str) -> None:
+        if uid in macros and uid not in reached:
+            reached.add(uid)
+            for dep in macros[uid]["depends_on"]["macros"]:
+                reach(dep)
+
+    for node in [*manifest["nodes"].values(), *manifest["unit_tests"].values()]:
+        for uid in node.get("depends_on", {}).get("macros", []):
+            reach(uid)
+    everywhere = set()
+    for uid, macro in macros.items():
+        if macro["package_name"] == manifest["metadata"].get("project_name") and uid not in reached:
+            everywhere |= _vars_read(macro["macro_sql"])
+    for path in [PROJECT_DIR / "dbt_project.yml", *sorted((PROJECT_DIR / "models").rglob("*.yml")),
+                 *sorted((PROJECT_DIR / "tests").rglob("*.yml"))]:
+        everywhere |= _vars_read(path.read_text(encoding="utf-8"))
+
+    readers: dict[str, set[str]] = {}
+    for unit in manifest["unit_tests"].values():
+        model = manifest["nodes"][unit["depends_on"]["nodes"][0]]
+        found = _vars_read(model["raw_code"]) | everywhere
+        for uid in [*model["depends_on"]["macros"], *unit["depends_on"]["macros"]]:
+            found |= macro_vars(uid)
+        for var in found:
+            readers.setdefault(var, set()).add(unit["name"])
+    return readers
+
+
+def test_the_var_scan_sees_the_vars_the_unit_tests_read(demo_manifest: dict) -> None:
+    """What test_unit_tests_pass_with_each_documented_var selects: the scan finds the models that read the
+    vars that obviously matter, and a var pasted through plausible_date()."""
+    readers = unit_tests_reading(demo_manifest)
+    assert "test_base_crm__leads_cleans_and_casts" in readers["as_of_date"], readers.get("as_of_date")
+    assert {"test_int_fx_rates_daily_forward_fills_over_weekend",
+            "test_int_fx_rates_daily_triangulates_non_usd"} <= readers["reporting_currency"]
+    assert readers["plausible_date_min"] and readers["plausible_date_max"]
+    assert readers["attribution_lookback_days"] == {"test_int_attribution_touch_weights_hand_computed"}
+
+
 @pytest.mark.parametrize("name", sorted(NON_DEFAULT_VARS))
-def test_unit_tests_pass_with_each_documented_var(name: str, demo_warehouse: Path, tmp_path: Path) -> None:
-    """The unit tests alone (they are what broke: fixtures assuming USD, an as-of date, an amount bound),
-    each var on its own; every unit test pins the vars it depends on."""
+def test_unit_tests_pass_with_each_documented_var(name: str, demo_manifest: dict, demo_warehouse: Path,
+                                                  tmp_path: Path) -> None:
+    """The unit tests (they are what broke: fixtures assuming USD, an as-of date, an amount bound), each var
+    on its own; every unit test pins the vars it depends on.
+
+    Only the unit tests whose tested model reads the var run (unit_tests_reading: the model's SQL and the
+    macros it calls, from the manifest of the demo build), in one dbt call: a unit test replaces the model's
+    inputs by fixtures, so no other unit test can see the var. That is sound because a dependency the scan
+    missed is still caught: test_the_demo_builds_with_every_documented_var_changed runs every unit test with
+    every var changed. A var no unit test reads (fiscal_year_start_month: dim_date is a fixture of the time
+    spine's unit test; quarantine_threshold: only quarantine_summary, which has none) runs nothing, but the
+    var must still be read by some model or macro of the manifest (else it is not a documented option any
+    more, or the scan went blind)."""
+    readers = unit_tests_reading(demo_manifest)
+    selected = sorted(readers.get(name, set()) & {u["name"] for u in demo_manifest["unit_tests"].values()})
+    if not selected:
+        read_by = [n["name"] for n in demo_manifest["nodes"].values() if name in _vars_read(n.get("raw_code") or "")]
+        read_by += [m["name"] for m in demo_manifest["macros"].values()
+                    if m["package_name"] == demo_manifest["metadata"]["project_name"]
+                    and name in _vars_read(m["macro_sql"])]
+        assert read_by, f"var {name} is read by no model or macro of the manifest"
+        assert readers.get("as_of_date") and readers.get("reporting_currency"), "the var scan found no unit test"
+        return
     db = tmp_path / "w.duckdb"
     db.write_bytes(demo_warehouse.read_bytes())  # the unit tests' inputs need the built relations
     value = NON_DEFAULT_VARS[name]
-    result = run_dbt(["test", "--select", "test_type:unit", "--vars", json.dumps({name: value})], db, tmp_path)
+    args = ["test", "--select", *[f"unit_test:{unit}" for unit in selected], "--vars", json.dumps({name: value})]
+    result = run_dbt(args, db, tmp_path)
     assert result.returncode == 0, result.stdout[-3000:]
+    ran = [r for r in json.loads((tmp_path / "target" / "run_results.json").read_text(encoding="utf-8"))["results"]
+           if r["unique_id"].startswith("unit_test.")]  # not the on-run-end hook
+    assert sorted(r["unique_id"].split(".")[-1] for r in ran) == selected, ran
+    assert all(r["status"] == "pass" for r in ran), [(r["unique_id"], r["status"]) for r in ran]
 
 
 def test_the_demo_builds_with_every_documented_var_changed(tmp_path: Path) -> None:
