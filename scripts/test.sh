@@ -12,6 +12,7 @@ cd "$ROOT"
 bash scripts/setup.sh
 export PATH="$ROOT/.venv/bin:$PATH"
 export DBT_SEND_ANONYMOUS_USAGE_STATS=false
+export DO_NOT_TRACK=1
 export KPI_PROJECT_DIR="$ROOT"
 export DBT_PROFILES_DIR="$ROOT"
 
@@ -63,9 +64,12 @@ step "pytest"
 echo "== 4/4 pytest =="
 # The pytest KPI checks read the warehouse built above instead of building again (the semantic-layer
 # tests its semantic manifest too). --durations=25: the 25 slowest tests, so the time stays visible.
+# Two workers (pytest-xdist; KPI_TEST_WORKERS=0 runs in one process): --dist loadfile keeps every file's tests
+# on one worker, so a file's module-scoped builds run once; tests/python/suite_order.py starts the longest
+# files first.
 # (its output is kept, so pytest's closing line can be repeated as the command's last line below)
 set +e
-KPI_TEST_DEMO_WAREHOUSE="$WORK/build.duckdb" KPI_TEST_DEMO_TARGET="$WORK/target" pytest -q --durations=25 "$@" \
+KPI_TEST_DEMO_WAREHOUSE="$WORK/build.duckdb" KPI_TEST_DEMO_TARGET="$WORK/target" pytest -q -n "${KPI_TEST_WORKERS:-2}" --dist loadfile --durations=25 "$@" \
     2>&1 | tee "$WORK/pytest.log"
 status=${PIPESTATUS[0]}
 set -e
