@@ -3,9 +3,10 @@
 Every run uses its own throwaway DuckDB file, dbt target path and output
 directory under pytest's tmp dirs, never the developer's warehouse. Full
 builds are expensive (about a minute each on two cores), so they are shared
-through module-scoped fixtures: one on the demo seeds, one on a copy of the
-demo CSVs through --data-dir (which also starts from a stale lock), the next
-run on a copy of that warehouse (no --data-dir: the tables already in the
+through fixtures: one on the demo seeds, one on a copy of the demo CSVs
+through --data-dir (which also starts from a stale lock; shared with
+test_quality_windows through shared_runs, read only), the next run on a copy
+of that warehouse (no --data-dir: the tables already in the
 source schema, with an as-of date a month after the data ends), and one
 short failing run (--select +fct_opportunities) on corrupted data.
 """
@@ -16,11 +17,7 @@ import csv
 import datetime as dt
 import json
 import os
-import shutil
 import socket
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -29,53 +26,13 @@ import pytest
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 from kpi_pipeline.demo_files import copy_demo_data  # noqa: E402
-
-
-@dataclass
-class Run:
-    code: int
-    stdout: str
-    stderr: str
-    db: Path
-    out: Path
-
-    @property
-    def summary(self) -> dict:
-        return json.loads((self.out / "run_summary.json").read_text())
-
-
-def run_pipeline(work: Path, *args: str, db: Path | None = None, env_extra: dict[str, str] | None = None) -> Run:
-    work.mkdir(parents=True, exist_ok=True)
-    db = db or work / "warehouse.duckdb"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KPI_", "DBT_"))}
-    env.update(
-        PYTHONPATH=str(PROJECT_DIR / "scripts"),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-        KPI_DUCKDB_PATH=str(db),
-        **(env_extra or {}),
-    )
-    cmd = [
-        sys.executable, "-m", "kpi_pipeline.cli", "run",
-        "--output-dir", str(work / "out"),
-        "--target-path", str(work / "target"),
-        *args,
-    ]
-    proc = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True, timeout=900, check=False)
-    return Run(proc.returncode, proc.stdout, proc.stderr, db, work / "out")
+# Run, run_pipeline, lock_file and dead_pid live in shared_runs (which builds the runs several files share);
+# other test files import them from here
+from shared_runs import Run, copy_warehouse, dead_pid, demo_data_dir_run, lock_file, run_pipeline  # noqa: E402,F401
 
 
 def copy_demo_csvs(dest: Path) -> Path:
     return copy_demo_data(dest)
-
-
-def lock_file(db: Path) -> Path:
-    return db.with_name(db.name + ".kpi-pipeline.lock")
-
-
-def dead_pid() -> int:
-    proc = subprocess.Popen([sys.executable, "-c", "pass"])
-    proc.wait()
-    return proc.pid
 
 
 def marts_tables(db: Path) -> dict[str, list[tuple]]:
@@ -98,16 +55,10 @@ def seed_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
 
 @pytest.fixture(scope="module")
 def data_dir_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    work = tmp_path_factory.mktemp("data_dir_run")
-    data = copy_demo_csvs(work / "data")
-    db = work / "warehouse.duckdb"
-    # a lock left behind by a killed run: the pid is gone
-    lock_file(db).write_text(json.dumps({
-        "pid": dead_pid(),
-        "hostname": socket.gethostname(),
-        "started_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-    }))
-    return run_pipeline(work, "--data-dir", str(data), "--skip-quality", "--skip-report", db=db)
+    """A copy of the demo CSVs through --data-dir --skip-report into a new warehouse next to which a killed
+    run left its lock (shared_runs.demo_data_dir_run: test_quality_windows' first run is the same run;
+    read only). Its data quality step is not what these tests check."""
+    return demo_data_dir_run(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -117,8 +68,7 @@ def after_last_export_run(data_dir_run: Run, tmp_path_factory: pytest.TempPathFa
     ends (2026-10-31): a scheduled run whose "today" is after the last export."""
     assert data_dir_run.code == 0, data_dir_run.stdout[-3000:] + data_dir_run.stderr[-3000:]
     work = tmp_path_factory.mktemp("after_last_export")
-    db = work / "warehouse.duckdb"
-    shutil.copyfile(data_dir_run.db, db)
+    db = copy_warehouse(data_dir_run, work / "warehouse.duckdb")
     return run_pipeline(work, "--as-of", "2026-11-30", db=db)
 
 

@@ -1,7 +1,9 @@
 """The Great Expectations step on a refresh (issue 18): dbt records in ops.refresh_windows what each
 incremental mart's run rewrote (macro record_refresh_window, a pre-hook); `kpi-pipeline run` then checks
 those marts from their window, every other mart whole, and everything whole with --full-checks. Three
-runs of the demo data on one throwaway DuckDB file (a few minutes on two cores)."""
+runs of the demo data (--data-dir, --skip-report) on one DuckDB file: the first is shared_runs'
+demo_data_dir_run (test_pipeline_cli's data_dir_run is the same run; read only), the refresh and the
+--full-checks run follow it on a copy of its warehouse."""
 
 from __future__ import annotations
 
@@ -11,19 +13,22 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from test_pipeline_cli import Run, copy_demo_csvs, run_pipeline
+from shared_runs import Run, copy_warehouse, demo_data_dir_run, run_pipeline
 
 WINDOWED = {"fct_touchpoints": "touched_date", "fct_marketing_spend_daily": "spend_date"}
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    # the first run: the demo CSVs loaded with --data-dir --skip-report into a new warehouse (a stale lock
+    # next to it, which it clears: nothing these tests look at), shared with test_pipeline_cli
+    out = {"first": demo_data_dir_run(tmp_path_factory)}
+    assert out["first"].code == 0, out["first"].stdout[-3000:] + out["first"].stderr[-3000:]
     work = tmp_path_factory.mktemp("quality_windows")
-    data = copy_demo_csvs(work / "data")
-    db = work / "warehouse.duckdb"
-    args = ("--data-dir", str(data), "--skip-report")
-    out = {}
-    for name, extra in (("first", ()), ("refresh", ()), ("full_checks", ("--full-checks",))):
+    # the next two runs on a copy of its warehouse, the same data and flags (the refresh), then --full-checks
+    db = copy_warehouse(out["first"], work / "warehouse.duckdb")
+    args = ("--data-dir", str(out["first"].db.parent / "data"), "--skip-report")
+    for name, extra in (("refresh", ()), ("full_checks", ("--full-checks",))):
         out[name] = run_pipeline(work / name, *args, *extra, db=db)
         assert out[name].code == 0, out[name].stdout[-3000:] + out[name].stderr[-3000:]
     return out

@@ -1,0 +1,178 @@
+"""Pipeline runs shared by several test files (issue 24): each is built once per pytest session.
+
+A full `kpi-pipeline run` takes a minute or more on two cores; where two test files need the very same
+run (the same input data and flags), it is built once and both read its outputs: the warehouse file, the
+output directory (run_summary.json, data docs, report), the dbt target path, stdout and stderr.
+
+Under pytest-xdist every worker has its own session (and its own session fixtures), so a shared run is
+built in the session's shared temp directory (the parent of the worker's basetemp, see pytest-xdist's
+"Making session-scoped fixtures execute only once") under an fcntl lock: the first worker to ask builds
+it, the other waits for the lock and reads what the first one recorded. Without xdist it is built in the
+session's basetemp.
+
+The shared runs are READ ONLY: a test that runs the pipeline again on one of them, or otherwise changes
+its warehouse, works on a copy (copy_warehouse) in a directory of its own.
+
+The runs:
+
+- demo_data_dir_run: a copy of the demo CSVs loaded with `--data-dir ... --skip-report` into a new DuckDB
+  file next to which a killed run left its lock (the pid is gone), data quality checked. It serves
+  test_pipeline_cli's data_dir_run (--data-dir gives the seeds' marts, --skip-report writes no report, a
+  stale lock is reported and cleared, where the data came from; the next run after the last export
+  starts from a copy of it) and test_quality_windows' first run (a first build records whole tables and
+  checks everything whole; the refresh and --full-checks runs start from a copy of it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from kpi_pipeline.demo_files import copy_demo_data
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+RECORD = "shared_run.json"
+
+
+# ---------------------------------------------------------------- running the pipeline (test_pipeline_cli re-exports these)
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+    db: Path
+    out: Path
+
+    @property
+    def summary(self) -> dict:
+        return json.loads((self.out / "run_summary.json").read_text())
+
+
+def run_pipeline(work: Path, *args: str, db: Path | None = None, env_extra: dict[str, str] | None = None) -> Run:
+    work.mkdir(parents=True, exist_ok=True)
+    db = db or work / "warehouse.duckdb"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KPI_", "DBT_"))}
+    env.update(
+        PYTHONPATH=str(PROJECT_DIR / "scripts"),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        KPI_DUCKDB_PATH=str(db),
+        **(env_extra or {}),
+    )
+    cmd = [
+        sys.executable, "-m", "kpi_pipeline.cli", "run",
+        "--output-dir", str(work / "out"),
+        "--target-path", str(work / "target"),
+        *args,
+    ]
+    proc = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True, timeout=900, check=False)
+    return Run(proc.returncode, proc.stdout, proc.stderr, db, work / "out")
+
+
+def lock_file(db: Path) -> Path:
+    return db.with_name(db.name + ".kpi-pipeline.lock")
+
+
+def dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+# ---------------------------------------------------------------- sharing a run between workers
+
+
+def shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The directory every worker of this session sees: the parent of a worker's basetemp under xdist."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / "shared_runs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def shared_run(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], Run]) -> Run:
+    """The run `name`, built by `build(work)` in a fresh directory the first time any worker asks for it.
+
+    The run is recorded (exit code, stdout, stderr, paths) whatever its exit code, so every test sees the
+    same outcome; a build that raised leaves no record and is built again (from an empty directory) by the
+    next caller."""
+    folder = shared_dir(tmp_path_factory)
+    work = folder / name
+    record = folder / f"{name}.{RECORD}"
+    with _locked(folder / f"{name}.lock"):
+        if record.is_file():
+            data = json.loads(record.read_text())
+            db = Path(data["db"])
+            # read only: a test that wrote the shared warehouse would leave the next reader another run's state
+            assert _stamp(db) == data["stamp"], f"the shared run {name}'s warehouse {db} was changed: copy it first"
+            return Run(data["code"], data["stdout"], data["stderr"], db, Path(data["out"]))
+        if work.exists():
+            shutil.rmtree(work)
+        work.mkdir()
+        run = build(work)
+        record.write_text(json.dumps({"code": run.code, "stdout": run.stdout, "stderr": run.stderr,
+                                      "db": str(run.db), "out": str(run.out), "stamp": _stamp(run.db)}))
+        return run
+
+
+def _stamp(db: Path) -> list[int] | None:
+    """Size and modification time of a warehouse file (None: there is none)."""
+    if not db.exists():
+        return None
+    stat = db.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def copy_warehouse(run: Run, dest: Path) -> Path:
+    """A copy of a shared run's DuckDB file (and its WAL, if one was left) as dest; never write the original."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(run.db, dest)
+    wal = run.db.with_name(run.db.name + ".wal")
+    if wal.exists():
+        shutil.copyfile(wal, dest.with_name(dest.name + ".wal"))
+    return dest
+
+
+# ---------------------------------------------------------------- the shared runs
+
+
+def _build_demo_data_dir_run(work: Path) -> Run:
+    data = copy_demo_data(work / "data")
+    db = work / "warehouse.duckdb"
+    # a lock left behind by a killed run: the pid is gone
+    lock_file(db).write_text(json.dumps({
+        "pid": dead_pid(),
+        "hostname": socket.gethostname(),
+        "started_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }))
+    return run_pipeline(work, "--data-dir", str(data), "--skip-report", db=db)
+
+
+def demo_data_dir_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """The demo CSVs through --data-dir, --skip-report, data quality checked, over a stale lock (read only)."""
+    return shared_run(tmp_path_factory, "demo_data_dir", _build_demo_data_dir_run)
