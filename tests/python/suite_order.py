@@ -7,27 +7,31 @@ So the files are collected longest first (the classic longest-processing-time sc
 each file took in a measured run (README "Testing"); a file not listed is short and keeps its place after
 them. The order of the tests inside a file never changes.
 
-Re-measure with `pytest -n 2 --dist loadfile --durations=0` and sum the seconds per file when a file's
-time changes a lot; a wrong order costs minutes, never a result.
+The plugin also prints, at the end of the run, the test time of each file (setup, call and teardown summed,
+as the workers report them): update MEASURED_SECONDS from it when a file's time changes a lot; a wrong order
+costs minutes, never a result.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-# seconds of test time per file (setup + call + teardown), pytest -n 2 --dist loadfile, longest first
+# seconds of test time per file (setup + call + teardown), estimated from the slowest tests of a fresh-clone run
+# of scripts/test.sh (two workers); test_quality_windows and test_pipeline_cli share a pipeline run
+# (shared_runs.py) that the first of them builds while the other waits: they are kept apart in this order
 MEASURED_SECONDS = {
-    "test_real_exports.py": 1106,
-    "test_bad_input.py": 604,
-    "test_adapters.py": 588,
-    "test_incremental.py": 490,
-    "test_valid_datasets.py": 332,
-    "test_pipeline_cli.py": 330,
-    "test_quality_windows.py": 277,
-    "test_sources.py": 271,
-    "test_postgres.py": 253,
+    "test_real_exports.py": 700,
+    "test_incremental.py": 480,
+    "test_quality_windows.py": 440,
+    "test_adapters.py": 420,
+    "test_bad_input.py": 380,
+    "test_postgres.py": 330,
+    "test_valid_datasets.py": 270,
+    "test_sources.py": 230,
+    "test_pipeline_cli.py": 220,
     "test_gx_batches.py": 60,
 }
 
@@ -40,3 +44,19 @@ def file_weight(path: str | Path) -> int:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # a stable sort: the files' own order (and every file's test order) is kept among equal weights
     items.sort(key=lambda item: -file_weight(item.path))
+
+
+_FILE_SECONDS: Counter = Counter()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    # under xdist the controller receives every worker's reports, so this sums the whole run
+    _FILE_SECONDS[report.nodeid.split("::", 1)[0]] += report.duration
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 (pytest's TerminalReporter)
+    if not _FILE_SECONDS:
+        return
+    terminalreporter.section("test time per file (setup + call + teardown, seconds)")
+    for path, seconds in _FILE_SECONDS.most_common():
+        terminalreporter.write_line(f"{seconds:8.0f}  {path}")
