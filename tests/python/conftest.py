@@ -9,6 +9,7 @@ in seeds/demo/ and seeds/reference/ (see rawdata.py), never from dbt models.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -84,3 +85,15 @@ def demo_con(demo_warehouse: Path):
     con = duckdb.connect(str(demo_warehouse), read_only=True)
     yield con
     con.close()
+
+
+@pytest.fixture(scope="session")
+def demo_manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The manifest of the demo build scripts/test.sh made (KPI_TEST_DEMO_TARGET), else of a `dbt parse`."""
+    target = os.environ.get("KPI_TEST_DEMO_TARGET")
+    if target and (Path(target) / "manifest.json").is_file():
+        return json.loads((Path(target) / "manifest.json").read_text(encoding="utf-8"))
+    work = tmp_path_factory.mktemp("demo_parse")
+    result = run_dbt(["parse", "--quiet"], work / "unused.duckdb", work)
+    assert result.returncode == 0, result.stdout[-3000:]
+    return json.loads((work / "target" / "manifest.json").read_text(encoding="utf-8"))

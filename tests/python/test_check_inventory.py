@@ -9,14 +9,11 @@ manifest of the demo build scripts/test.sh made (KPI_TEST_DEMO_TARGET), else `db
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from conftest import PROJECT_DIR, run_dbt
+from conftest import PROJECT_DIR
 
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 
@@ -25,19 +22,8 @@ from check_inventory import diff, inventory, load  # noqa: E402
 COMMITTED = Path(__file__).resolve().parent / "check_inventory.txt"
 
 
-@pytest.fixture(scope="module")
-def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    target = os.environ.get("KPI_TEST_DEMO_TARGET")
-    if target and (Path(target) / "manifest.json").is_file():
-        return json.loads((Path(target) / "manifest.json").read_text(encoding="utf-8"))
-    work = tmp_path_factory.mktemp("inventory_parse")
-    result = run_dbt(["parse", "--quiet"], work / "unused.duckdb", work)
-    assert result.returncode == 0, result.stdout[-3000:]
-    return json.loads((work / "target" / "manifest.json").read_text(encoding="utf-8"))
-
-
-def test_every_check_of_the_inventory_still_runs(manifest: dict) -> None:
-    lost, _ = diff(load(COMMITTED), inventory(manifest))
+def test_every_check_of_the_inventory_still_runs(demo_manifest: dict) -> None:
+    lost, _ = diff(load(COMMITTED), inventory(demo_manifest))
     assert not lost, (
         f"{len(lost)} check(s) of {COMMITTED.name} no longer run (removed on purpose? regenerate the file with "
         "scripts/check_inventory.py and say why in the commit):\n" + "\n".join(lost[:40]))

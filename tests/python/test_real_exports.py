@@ -72,18 +72,6 @@ def _vars_read(text: str) -> set[str]:
             | {f"plausible_date_{m.group(2)}" for m in _PLAUSIBLE_DATE.finditer(text)})
 
 
-@pytest.fixture(scope="module")
-def demo_manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """The manifest of the demo build scripts/test.sh made (KPI_TEST_DEMO_TARGET), else of a `dbt parse`."""
-    target = os.environ.get("KPI_TEST_DEMO_TARGET")
-    if target and (Path(target) / "manifest.json").is_file():
-        return json.loads((Path(target) / "manifest.json").read_text(encoding="utf-8"))
-    work = tmp_path_factory.mktemp("vars_parse")
-    result = run_dbt(["parse", "--quiet"], work / "unused.duckdb", work)
-    assert result.returncode == 0, result.stdout[-3000:]
-    return json.loads((work / "target" / "manifest.json").read_text(encoding="utf-8"))
-
-
 def unit_tests_reading(manifest: dict) -> dict[str, set[str]]:
     """var name -> the unit tests whose tested model reads it: in its SQL or in a macro it calls (transitively,
     depends_on.macros). A unit test replaces the model's inputs by fixtures, so only that model's own SQL and
