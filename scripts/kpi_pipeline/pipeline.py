@@ -97,7 +97,13 @@ def prepare_env(config: RunConfig, warehouse: Warehouse) -> None:
     os.environ["KPI_PROJECT_DIR"] = str(config.project_dir)
     os.environ["DBT_PROFILES_DIR"] = str(config.project_dir)
     if warehouse.duckdb_path is not None:
-        os.environ["KPI_DUCKDB_PATH"] = str(warehouse.duckdb_path)
+        given = os.environ.get("KPI_DUCKDB_PATH", "")
+        # dbt gets the path as the user wrote it when it names the same file from this directory (dbt and the
+        # orchestrator share the working directory): dbt keys its saved parse (partial parsing) on the
+        # profile's settings, this path included, so `kpi-pipeline run` and a `dbt build` with the same
+        # settings and target path re-use one parse. Otherwise (unset, "~"), the resolved path.
+        if not given or given.startswith("~") or Path(given).resolve() != warehouse.duckdb_path:
+            os.environ["KPI_DUCKDB_PATH"] = str(warehouse.duckdb_path)
 
 
 def check_dbt(result: DbtStepResult, what: str) -> None:

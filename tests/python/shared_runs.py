@@ -41,6 +41,7 @@ from typing import Callable, Iterator
 import pytest
 
 from kpi_pipeline.demo_files import copy_demo_data
+from parse_cache import cache_key, option, shared_parse, warehouse_env
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 RECORD = "shared_run.json"
@@ -62,14 +63,24 @@ class Run:
         return json.loads((self.out / "run_summary.json").read_text())
 
 
+def pipeline_key(db_name: str, args: tuple[str, ...] | list[str], env_extra: dict[str, str] | None = None) -> str:
+    """parse_cache key of a pipeline run: what decides the vars of its dbt calls, its file name and target."""
+    return cache_key("kpi-pipeline", db_name, option(args, "--vars"), option(args, "--as-of"),
+                     option(args, "--target"), "--full-checks" in args, "--data-dir" in args, env_extra or {})
+
+
 def run_pipeline(work: Path, *args: str, db: Path | None = None, env_extra: dict[str, str] | None = None) -> Run:
+    """`kpi-pipeline run *args` on the DuckDB file `db` (default <work>/warehouse.duckdb), output, target and
+    logs in `work`. The run's working directory is the file's folder and KPI_DUCKDB_PATH its name, so dbt's
+    parse is shared with earlier runs with the same settings (parse_cache)."""
     work.mkdir(parents=True, exist_ok=True)
     db = db or work / "warehouse.duckdb"
+    cwd, relative = warehouse_env(db)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KPI_", "DBT_"))}
     env.update(
         PYTHONPATH=str(PROJECT_DIR / "scripts"),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-        KPI_DUCKDB_PATH=str(db),
+        KPI_DUCKDB_PATH=relative,
         **(env_extra or {}),
     )
     cmd = [
@@ -78,7 +89,8 @@ def run_pipeline(work: Path, *args: str, db: Path | None = None, env_extra: dict
         "--target-path", str(work / "target"),
         *args,
     ]
-    proc = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True, timeout=900, check=False)
+    with shared_parse(work / "target", pipeline_key(relative, args, env_extra)):
+        proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False)
     return Run(proc.returncode, proc.stdout, proc.stderr, db, work / "out")
 
 
