@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from kpi_pipeline.settings import RunConfig, vars_json
@@ -94,14 +95,15 @@ def _status_label(status: str, failures: int) -> str:
 
 
 def dbt_args(
-    config: RunConfig, command: str, extra: list[str] | None = None, extra_vars: dict[str, Any] | None = None
+    config: RunConfig, command: str, extra: list[str] | None = None, extra_vars: dict[str, Any] | None = None,
+    target_path: Path | None = None,
 ) -> list[str]:
     args = [
         command,
         "--project-dir", str(config.project_dir),
         "--profiles-dir", str(config.project_dir),
         "--target", config.target,
-        "--target-path", str(config.target_path),
+        "--target-path", str(target_path or config.target_path),
         "--log-path", str(config.log_path),
         "--log-level", "none",
         "--log-level-file", "debug",

@@ -238,7 +238,10 @@ def load_step(state: RunState) -> None:
                 state.data_source = f"your tables in {where} as they are (not the demo's; nothing loaded)"
                 return
             extra = ["--select", "path:seeds/demo"] + (["--full-refresh"] if config.full_refresh else [])
-            result = run_dbt(dbt_args(config, "seed", extra, extra_vars={"load_demo_data": True}), out)
+            # its own target path: dbt keeps one saved parse per target path and parses in full when the vars
+            # differ, so the seed (var load_demo_data) and the build each keep theirs for the next run
+            result = run_dbt(dbt_args(config, "seed", extra, extra_vars={"load_demo_data": True},
+                                      target_path=config.target_path / "demo_seed"), out)
             check_dbt(result, "seed")
             record["mode"] = f"dbt seed (demo data into schema {schema})"
             state.data_source = f"demo seeds (dbt seed into {where})"

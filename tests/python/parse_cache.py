@@ -10,7 +10,7 @@ Every test's dbt run has a target path and a warehouse file of its own, so each 
 
 - the warehouse file is named relative to the run's working directory, which is the file's folder
   (warehouse_env): the profile then holds the same path in every test whose file has the same name;
-- shared_parse(target, key): before the run, the saved parse of the first run with the same key (in a folder
+- shared_parse(target, key): before the run, the saved parses of the first run with the same key (in a folder
   every pytest-xdist worker sees, KPI_TEST_PARSE_CACHE, made by conftest.pytest_configure) is copied into the
   run's target path; after it, the run's own is kept for the next run with that key.
 
@@ -64,16 +64,28 @@ def cache_key(*parts: object) -> str:
 
 @contextmanager
 def shared_parse(target: Path, key: str) -> Iterator[None]:
-    """Offer the saved parse of key's first run to the run writing into `target`; keep this run's for the next."""
-    cached = cache_dir() / f"{key}.msgpack"
+    """Offer the saved parses of key's first run to the run writing into `target`; keep this run's for the
+    next. Every partial_parse.msgpack under `target` counts: kpi-pipeline's demo seed keeps its own in
+    <target>/demo_seed (its vars differ from the build's)."""
+    cached = cache_dir() / key
     target.mkdir(parents=True, exist_ok=True)
-    if cached.is_file():
-        shutil.copyfile(cached, target / MSGPACK)
+    if cached.is_dir():
+        for saved in cached.rglob(MSGPACK):
+            into = target / saved.relative_to(cached)
+            into.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(saved, into)
     try:
         yield
     finally:
-        produced = target / MSGPACK
-        if produced.is_file() and not cached.is_file():
-            partial = cached.with_name(f"{cached.name}.{os.getpid()}.part")
-            shutil.copyfile(produced, partial)
-            os.replace(partial, cached)  # atomic: another worker never reads half a file
+        produced = sorted(target.rglob(MSGPACK))
+        if produced and not cached.is_dir():
+            partial = cached.with_name(f"{key}.{os.getpid()}.part")
+            shutil.rmtree(partial, ignore_errors=True)
+            for saved in produced:
+                into = partial / saved.relative_to(target)
+                into.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(saved, into)
+            try:
+                os.rename(partial, cached)  # atomic: another worker never reads half of it
+            except OSError:  # another worker kept the same key's first
+                shutil.rmtree(partial, ignore_errors=True)

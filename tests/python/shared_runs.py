@@ -20,7 +20,8 @@ The runs:
   test_pipeline_cli's data_dir_run (--data-dir gives the seeds' marts, --skip-report writes no report, a
   stale lock is reported and cleared, where the data came from; the next run after the last export
   starts from a copy of it) and test_quality_windows' first run (a first build records whole tables and
-  checks everything whole; the refresh and --full-checks runs start from a copy of it).
+  checks everything whole; the refresh and --full-checks runs start from a copy of it) and test_real_exports'
+  edited_history (the first run before the history is edited: a copy of it).
 """
 
 from __future__ import annotations
@@ -69,10 +70,17 @@ def pipeline_key(db_name: str, args: tuple[str, ...] | list[str], env_extra: dic
                      option(args, "--target"), "--full-checks" in args, "--data-dir" in args, env_extra or {})
 
 
-def run_pipeline(work: Path, *args: str, db: Path | None = None, env_extra: dict[str, str] | None = None) -> Run:
+def run_pipeline(work: Path, *args: str, db: Path | None = None, env_extra: dict[str, str] | None = None,
+                 unit_tests: bool = True) -> Run:
     """`kpi-pipeline run *args` on the DuckDB file `db` (default <work>/warehouse.duckdb), output, target and
     logs in `work`. The run's working directory is the file's folder and KPI_DUCKDB_PATH its name, so dbt's
-    parse is shared with earlier runs with the same settings (parse_cache)."""
+    parse is shared with earlier runs with the same settings (parse_cache).
+
+    unit_tests=False: dbt's unit tests are left out of the build (DBT_EXCLUDE_RESOURCE_TYPES, as dbt's docs
+    advise for production builds). For scenario runs that change only the data: a unit test reads its own
+    fixtures, never the data, so it gives the same result as in the demo build of the test command (every
+    unit test, every var on its own and all at once: test_real_exports; each adapter: test_adapters;
+    PostgreSQL: test_postgres); runs that change vars, the target or the environment keep them."""
     work.mkdir(parents=True, exist_ok=True)
     db = db or work / "warehouse.duckdb"
     cwd, relative = warehouse_env(db)
@@ -83,6 +91,8 @@ def run_pipeline(work: Path, *args: str, db: Path | None = None, env_extra: dict
         KPI_DUCKDB_PATH=relative,
         **(env_extra or {}),
     )
+    if not unit_tests:
+        env["DBT_EXCLUDE_RESOURCE_TYPES"] = "unit_test"
     cmd = [
         sys.executable, "-m", "kpi_pipeline.cli", "run",
         "--output-dir", str(work / "out"),
@@ -182,7 +192,7 @@ def _build_demo_data_dir_run(work: Path) -> Run:
         "hostname": socket.gethostname(),
         "started_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }))
-    return run_pipeline(work, "--data-dir", str(data), "--skip-report", db=db)
+    return run_pipeline(work, "--data-dir", str(data), "--skip-report", db=db, unit_tests=False)
 
 
 def demo_data_dir_run(tmp_path_factory: pytest.TempPathFactory) -> Run:

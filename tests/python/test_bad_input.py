@@ -45,6 +45,8 @@ from defects import (  # noqa: E402
     copy_seeds,
     plant_row_defects,
 )
+from parse_cache import shared_parse  # noqa: E402
+from shared_runs import pipeline_key  # noqa: E402
 from test_pipeline_cli import Run, lock_file, run_pipeline  # noqa: E402
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -86,7 +88,7 @@ def test_file_defect_stops_the_run_before_dbt(tmp_path: Path, kind: str) -> None
     mutate, fragments = FILE_DEFECTS[kind]
     data = copy_seeds(tmp_path / "data")
     mutate(data)
-    run = run_pipeline(tmp_path, "--data-dir", str(data))
+    run = run_pipeline(tmp_path, "--data-dir", str(data), unit_tests=False)
     assert run.code == 2, run.stdout[-2000:] + run.stderr[-2000:]
     assert "Traceback" not in run.stderr
     for fragment in fragments:
@@ -150,7 +152,7 @@ def test_empty_tables_still_build_every_mart(tmp_path: Path, demo_warehouse: Pat
             row[amount] = ""
     with path.open("w", newline="") as handle:
         csv.writer(handle).writerows(rows)
-    run = run_pipeline(tmp_path, "--data-dir", str(data), "--skip-quality")
+    run = run_pipeline(tmp_path, "--data-dir", str(data), "--skip-quality", unit_tests=False)
     assert run.code == 0, run.stdout[-3000:] + run.stderr[-2000:]
     dbt = run.summary["dbt"]
     assert dbt["models"]["skipped"] == 0 and dbt["models"]["failed"] == 0 and dbt["models"]["errored"] == 0
@@ -438,23 +440,26 @@ def killed_and_rerun(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, lis
     db = work / "warehouse.duckdb"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KPI_", "DBT_"))}
     env.update(PYTHONPATH=str(PROJECT_DIR / "scripts"), DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-               KPI_DUCKDB_PATH=str(db))
+               KPI_DUCKDB_PATH=db.name,  # the file in the working directory (run_pipeline: dbt's parse shared)
+               DBT_EXCLUDE_RESOURCE_TYPES="unit_test")  # as the rerun (run_pipeline(unit_tests=False))
     cmd = [sys.executable, "-m", "kpi_pipeline.cli", "run", "--skip-quality",
            "--output-dir", str(work / "out"), "--target-path", str(work / "target")]
-    proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    seen: list[str] = []
-    deadline = time.monotonic() + 600
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        seen.append(line)
-        if " model marts." in line or time.monotonic() > deadline:
-            break
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=60)
+    with shared_parse(work / "target", pipeline_key(db.name, ["--skip-quality"])):
+        proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True)
+        seen: list[str] = []
+        deadline = time.monotonic() + 600
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            seen.append(line)
+            if " model marts." in line or time.monotonic() > deadline:
+                break
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL
     assert any(" model marts." in line for line in seen), "".join(seen[-30:])
     assert lock_file(db).exists(), "a killed run leaves its lock behind"
-    rerun = run_pipeline(work, "--skip-quality", db=db)
+    rerun = run_pipeline(work, "--skip-quality", db=db, unit_tests=False)
     return rerun, seen
 
 
@@ -469,7 +474,7 @@ def test_a_second_run_changes_nothing(killed_and_rerun, tmp_path: Path) -> None:
     rerun, _seen = killed_and_rerun
     assert rerun.code == 0
     before = marts_hashes(rerun.db)
-    again = run_pipeline(rerun.db.parent, "--skip-quality", db=rerun.db)
+    again = run_pipeline(rerun.db.parent, "--skip-quality", db=rerun.db, unit_tests=False)
     assert again.code == 0, again.stdout[-4000:] + again.stderr[-3000:]
     assert marts_hashes(again.db) == before
     with duckdb.connect(str(again.db), read_only=True) as conn:

@@ -44,6 +44,9 @@ INCREMENTAL_MODELS = {
 }
 # the base models' incremental branch (macros/quarantine/quarantine_base.sql)
 RECHECK_MARKER = "recheck_keys"
+# every scenario's warehouse file has this name (each in a folder of its own): the runs with the same vars
+# share dbt's parse (parse_cache, through conftest.run_dbt)
+WAREHOUSE = "warehouse.duckdb"
 
 
 def _tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> list[str]:
@@ -105,7 +108,7 @@ def _run(args: list[str], db: Path, work: Path) -> dict:
 @pytest.fixture(scope="module")
 def incremental_warehouse(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
     work = tmp_path_factory.mktemp("incremental")
-    db = work / "incremental.duckdb"
+    db = work / WAREHOUSE
     with _with_demo(db, demo_warehouse) as con:
         _copy_raw(con)
     start = AS_OF - timedelta(days=STEPS)
@@ -198,7 +201,7 @@ def _event_day(table_name: str) -> str | None:
 @pytest.fixture(scope="module")
 def appended_warehouse(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
     work = tmp_path_factory.mktemp("appended")
-    db = work / "appended.duckdb"
+    db = work / WAREHOUSE
     start = AS_OF - timedelta(days=STEPS)
     with _with_demo(db, demo_warehouse) as con:
         names = _copy_raw(con, until=start)
@@ -256,7 +259,9 @@ def _messy_rows(con: duckdb.DuckDBPyConnection, old: bool) -> int:
 def messy_pair(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list]:
     """(full build, incremental build, incremental run results) of the demo data plus the messy rows."""
     work = tmp_path_factory.mktemp("messy")
-    full_db, inc_db = work / "full.duckdb", work / "incremental.duckdb"
+    full_db, inc_db = work / "full" / WAREHOUSE, work / "inc" / WAREHOUSE
+    full_db.parent.mkdir()
+    inc_db.parent.mkdir()
     start = AS_OF - timedelta(days=1)
     names: list[str] = []
     for db in (full_db, inc_db):

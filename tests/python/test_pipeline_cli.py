@@ -69,7 +69,7 @@ def after_last_export_run(data_dir_run: Run, tmp_path_factory: pytest.TempPathFa
     assert data_dir_run.code == 0, data_dir_run.stdout[-3000:] + data_dir_run.stderr[-3000:]
     work = tmp_path_factory.mktemp("after_last_export")
     db = copy_warehouse(data_dir_run, work / "warehouse.duckdb")
-    return run_pipeline(work, "--as-of", "2026-11-30", db=db)
+    return run_pipeline(work, "--as-of", "2026-11-30", db=db, unit_tests=False)
 
 
 def test_demo_run_succeeds_with_a_full_summary(seed_run: Run) -> None:
@@ -148,7 +148,7 @@ def test_a_failed_expectation_exits_1_and_names_it(tmp_path: Path) -> None:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    run = run_pipeline(tmp_path, "--data-dir", str(data), "--select", "+kpi_cac")
+    run = run_pipeline(tmp_path, "--data-dir", str(data), "--select", "+kpi_cac", unit_tests=False)
     assert run.code == 1, run.stdout[-3000:] + run.stderr[-3000:]
     assert "Traceback" not in run.stderr
     failed = [line for line in run.stderr.splitlines() if "FAILED expectation" in line]

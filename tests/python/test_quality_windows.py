@@ -29,7 +29,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
     db = copy_warehouse(out["first"], work / "warehouse.duckdb")
     args = ("--data-dir", str(out["first"].db.parent / "data"), "--skip-report")
     for name, extra in (("refresh", ()), ("full_checks", ("--full-checks",))):
-        out[name] = run_pipeline(work / name, *args, *extra, db=db)
+        out[name] = run_pipeline(work / name, *args, *extra, db=db, unit_tests=False)
         assert out[name].code == 0, out[name].stdout[-3000:] + out[name].stderr[-3000:]
     return out
 

@@ -40,6 +40,7 @@ from kpi_pipeline.contract import TABLES  # noqa: E402
 from kpi_pipeline.demo_files import copy_demo_data  # noqa: E402
 from kpi_pipeline.errors import PipelineError  # noqa: E402
 from kpi_pipeline.settings import VAR_RULES, validate_vars  # noqa: E402
+from shared_runs import copy_warehouse, demo_data_dir_run  # noqa: E402
 from test_pipeline_cli import lock_file, run_pipeline  # noqa: E402
 
 # every documented var (README "Configuration", dbt_project.yml) at a value other than its default
@@ -238,7 +239,7 @@ def _only(tmp_path: Path, sources: set[str]) -> Path:
 ], ids=["ads_and_fx"])
 def test_a_data_set_with_some_systems_only_builds_what_it_can(tmp_path: Path, sources: set[str], built: str) -> None:
     data = _only(tmp_path, sources)
-    run = run_pipeline(tmp_path, "--data-dir", str(data), "--skip-report")
+    run = run_pipeline(tmp_path, "--data-dir", str(data), "--skip-report", unit_tests=False)
     assert run.code == 0, run.stdout[-4000:] + run.stderr[-3000:]
     missing = sorted({t.source for t in TABLES} - sources - {"reference"})
     for source in missing:
@@ -271,12 +272,14 @@ def _rewrite(path: Path, change) -> None:
 @pytest.fixture(scope="module")
 def edited_history(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """A load and build of the demo, then the next export: an old deal's amount corrected and an old
-    touch deleted (both long before the refresh window)."""
+    touch deleted (both long before the refresh window). The first run is a copy of the session's shared
+    run of the demo CSVs through --data-dir (shared_runs.demo_data_dir_run: the same files, loaded and
+    built; its quality checks and stale lock change nothing here)."""
     work = tmp_path_factory.mktemp("edited")
     data = copy_demo_data(work / "data")
-    first = run_pipeline(work / "first", "--data-dir", str(data), "--skip-quality", "--skip-report",
-                         db=work / "w.duckdb")
+    first = demo_data_dir_run(tmp_path_factory)
     assert first.code == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    db = copy_warehouse(first, work / first.db.name)  # the same file name: dbt's views name their database
     won = {}
 
     def correct(rows: list[dict]) -> list[dict]:
@@ -287,11 +290,11 @@ def edited_history(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
     _rewrite(data / "crm_opportunities.csv", correct)
     _rewrite(data / "mkt_touchpoints.csv", lambda rows: [r for r in rows if r["touchpoint_id"] != rows[10]["touchpoint_id"]])
-    return {"work": work, "data": data, "db": work / "w.duckdb", "deal": won["opportunity_id"]}
+    return {"work": work, "data": data, "db": db, "deal": won["opportunity_id"]}
 
 
 def test_a_plain_dbt_build_stops_on_edited_history(edited_history: dict, tmp_path: Path) -> None:
-    db = tmp_path / "copy.duckdb"
+    db = tmp_path / "warehouse.duckdb"  # a copy under the usual name (conftest.run_dbt: dbt's parse shared)
     db.write_bytes(edited_history["db"].read_bytes())
     with duckdb.connect(str(db)) as conn:  # what the loader would put there, without kpi-pipeline
         conn.execute("delete from raw.crm_opportunities")
@@ -308,7 +311,7 @@ def test_a_plain_dbt_build_stops_on_edited_history(edited_history: dict, tmp_pat
 
 def test_kpi_pipeline_rebuilds_in_full_when_history_changed(edited_history: dict, tmp_path: Path) -> None:
     second = run_pipeline(edited_history["work"] / "second", "--data-dir", str(edited_history["data"]),
-                          "--skip-quality", "--skip-report", db=edited_history["db"])
+                          "--skip-quality", "--skip-report", db=edited_history["db"], unit_tests=False)
     assert second.code == 0, second.stdout[-3000:] + second.stderr[-3000:]
     assert "history changed, rebuilding in full" in second.stdout
     assert any("history changed" in note for note in second.summary["notes"])
@@ -316,7 +319,8 @@ def test_kpi_pipeline_rebuilds_in_full_when_history_changed(edited_history: dict
     assert second.summary["full_refresh"] is True, second.summary["full_refresh"]
     assert second.summary["full_refresh_because"].startswith("history changed: ")
     assert "  full refresh " in second.stdout
-    fresh = run_pipeline(tmp_path, "--data-dir", str(edited_history["data"]), "--skip-quality", "--skip-report")
+    fresh = run_pipeline(tmp_path, "--data-dir", str(edited_history["data"]), "--skip-quality", "--skip-report",
+                         unit_tests=False)
     assert fresh.code == 0
     differences = compare(fingerprints(fresh.db), fingerprints(edited_history["db"]))
     assert not differences, differences
@@ -391,7 +395,7 @@ def test_a_lock_whose_process_is_alive_is_never_stale(tmp_path: Path) -> None:
 
 
 def test_the_progress_total_never_grows(demo_warehouse: Path, tmp_path: Path) -> None:
-    db = tmp_path / "w.duckdb"
+    db = tmp_path / "warehouse.duckdb"  # run_pipeline's default name: dbt's parse shared with the demo runs
     db.write_bytes(demo_warehouse.read_bytes())
     run = run_pipeline(tmp_path, "--skip-quality", "--skip-report", db=db)
     assert run.code == 0, run.stderr[-2000:]

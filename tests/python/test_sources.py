@@ -176,7 +176,7 @@ def user_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def loaded(user_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, dict]:
     work = tmp_path_factory.mktemp("loaded")
-    run = run_pipeline(work, "--data-dir", str(user_data), "--skip-quality")
+    run = run_pipeline(work, "--data-dir", str(user_data), "--skip-quality", unit_tests=False)
     assert run.code == 0, run.stdout[-3000:] + run.stderr[-3000:]
     return run, _raw_and_marts(run.db)
 
@@ -218,7 +218,7 @@ def test_a_demo_run_on_the_users_warehouse_builds_from_their_tables(
     loaded: tuple[Run, dict], tmp_path: Path
 ) -> None:
     run, before = loaded
-    again = run_pipeline(tmp_path, "--skip-quality", db=run.db)
+    again = run_pipeline(tmp_path, "--skip-quality", db=run.db, unit_tests=False)
     assert again.code == 0, again.stdout[-3000:] + again.stderr[-3000:]
     assert "the demo data was not loaded" in again.stdout
     assert any("the demo data was not loaded" in note for note in again.summary["notes"])
@@ -350,7 +350,8 @@ def test_a_table_above_the_threshold_keeps_its_marts(loaded: tuple[Run, dict], u
     _rewrite(data / "ads_campaigns.csv",
              lambda rows: [dict(r, campaign_name=r["campaign_name"] + " (renamed)") if i == 0 else r
                            for i, r in enumerate(rows)])
-    second = run_pipeline(tmp_path / "run", "--data-dir", str(data), "--skip-quality", db=run.db)
+    second = run_pipeline(tmp_path / "run", "--data-dir", str(data), "--skip-quality", db=run.db,
+                          unit_tests=False)
     assert second.code == 1, second.stdout[-3000:] + second.stderr[-3000:]
     failures = [f for f in second.summary["failures"] if f["kind"] == "quarantine"]
     assert [f["raw_table"] for f in failures] == ["crm_opportunities"], second.summary["failures"]

@@ -168,7 +168,7 @@ def built(tmp_path_factory: pytest.TempPathFactory):
             work = tmp_path_factory.mktemp(name)
             data = copy_demo_data(work / "data")
             left = [generate(data) for generate in DATA_SETS[name]]
-            _RUNS[name] = DataSet(name, data, left, run_pipeline(work, "--data-dir", str(data)))
+            _RUNS[name] = DataSet(name, data, left, run_pipeline(work, "--data-dir", str(data), unit_tests=False))
         return _RUNS[name]
 
     return get
