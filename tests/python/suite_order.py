@@ -20,19 +20,20 @@ from pathlib import Path
 import pytest
 
 # seconds of test time per file (setup + call + teardown) in a fresh-clone run of scripts/test.sh on two workers
-# (the per-file table this plugin prints; c39c866, 2026-12-06). test_quality_windows and test_pipeline_cli share
-# a pipeline run (shared_runs.py) that the first of them builds while the other waits: keep them apart here.
+# (the per-file table this plugin prints; cb3c6a0, 2026-12-06). test_real_exports, test_quality_windows and
+# test_pipeline_cli share a pipeline run (shared_runs.py) that the first of them builds while another waits.
 MEASURED_SECONDS = {
-    "test_real_exports.py": 579,
-    "test_incremental.py": 462,
-    "test_bad_input.py": 358,
-    "test_adapters.py": 337,
-    "test_sources.py": 331,
-    "test_pipeline_cli.py": 325,
-    "test_valid_datasets.py": 222,
-    "test_postgres.py": 166,
-    "test_quality_windows.py": 157,
-    "test_gx_batches.py": 38,
+    "test_incremental.py": 465,
+    "test_real_exports.py": 387,
+    "test_adapters.py": 348,
+    "test_sources.py": 278,
+    "test_postgres.py": 237,
+    "test_bad_input.py": 215,
+    "test_valid_datasets.py": 201,
+    "test_pipeline_cli.py": 191,
+    "test_quality_windows.py": 135,
+    "test_gx_batches.py": 39,
+    "test_report.py": 38,
 }
 
 
