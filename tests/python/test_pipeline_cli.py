@@ -97,6 +97,9 @@ def test_demo_run_succeeds_with_a_full_summary(seed_run: Run) -> None:
     assert "OK     model marts." in seed_run.stdout
     assert "kpi-pipeline SUCCESS (exit 0)" in seed_run.stdout
     assert not lock_file(seed_run.db).exists()
+    # the demo seed keeps its parse apart from the build's (their vars differ): the next run re-uses both
+    target = seed_run.out.parent / "target"
+    assert (target / "partial_parse.msgpack").is_file() and (target / "demo_seed" / "partial_parse.msgpack").is_file()
 
 
 def test_every_run_appends_to_the_runs_table(seed_run: Run) -> None:
