@@ -70,19 +70,21 @@ def pipeline_key(db_name: str, args: tuple[str, ...] | list[str], env_extra: dic
                      option(args, "--target"), "--full-checks" in args, "--data-dir" in args, env_extra or {})
 
 
-def run_pipeline(work: Path, *args: str, db: Path | None = None, env_extra: dict[str, str] | None = None,
-                 unit_tests: bool = True) -> Run:
-    """`kpi-pipeline run *args` on the DuckDB file `db` (default <work>/warehouse.duckdb), output, target and
-    logs in `work`. The run's working directory is the file's folder and KPI_DUCKDB_PATH its name, so dbt's
-    parse is shared with earlier runs with the same settings (parse_cache).
+@dataclass
+class PipelineCommand:
+    """How a test starts `kpi-pipeline run`: the command, its working directory and environment, and the
+    parse_cache key of its target path."""
+    cmd: list[str]
+    cwd: Path
+    env: dict[str, str]
+    target: Path
+    key: str
 
-    unit_tests=False: dbt's unit tests are left out of the build (DBT_EXCLUDE_RESOURCE_TYPES, as dbt's docs
-    advise for production builds). For scenario runs that change only the data: a unit test reads its own
-    fixtures, never the data, so it gives the same result as in the demo build of the test command (every
-    unit test, every var on its own and all at once: test_real_exports; each adapter: test_adapters;
-    PostgreSQL: test_postgres); runs that change vars, the target or the environment keep them."""
+
+def pipeline_command(work: Path, *args: str, db: Path, env_extra: dict[str, str] | None = None,
+                     unit_tests: bool = True) -> PipelineCommand:
+    """`kpi-pipeline run *args` on the DuckDB file `db`, output, target and logs in `work` (see run_pipeline)."""
     work.mkdir(parents=True, exist_ok=True)
-    db = db or work / "warehouse.duckdb"
     cwd, relative = warehouse_env(db)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KPI_", "DBT_"))}
     env.update(
@@ -99,8 +101,25 @@ def run_pipeline(work: Path, *args: str, db: Path | None = None, env_extra: dict
         "--target-path", str(work / "target"),
         *args,
     ]
-    with shared_parse(work / "target", pipeline_key(relative, args, env_extra)):
-        proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False)
+    return PipelineCommand(cmd, cwd, env, work / "target", pipeline_key(relative, args, env_extra))
+
+
+def run_pipeline(work: Path, *args: str, db: Path | None = None, env_extra: dict[str, str] | None = None,
+                 unit_tests: bool = True) -> Run:
+    """`kpi-pipeline run *args` on the DuckDB file `db` (default <work>/warehouse.duckdb), output, target and
+    logs in `work`. The run's working directory is the file's folder and KPI_DUCKDB_PATH its name, so dbt's
+    parse is shared with earlier runs with the same settings (parse_cache).
+
+    unit_tests=False: dbt's unit tests are left out of the build (DBT_EXCLUDE_RESOURCE_TYPES, as dbt's docs
+    advise for production builds). For scenario runs that change only the data: a unit test reads its own
+    fixtures, never the data, so it gives the same result as in the demo build of the test command (every
+    unit test, every var on its own and all at once: test_real_exports; each adapter: test_adapters;
+    PostgreSQL: test_postgres); runs that change vars, the target or the environment keep them."""
+    db = db or work / "warehouse.duckdb"
+    command = pipeline_command(work, *args, db=db, env_extra=env_extra, unit_tests=unit_tests)
+    with shared_parse(command.target, command.key):
+        proc = subprocess.run(command.cmd, cwd=command.cwd, env=command.env, capture_output=True, text=True,
+                              timeout=900, check=False)
     return Run(proc.returncode, proc.stdout, proc.stderr, db, work / "out")
 
 

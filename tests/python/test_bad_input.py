@@ -24,7 +24,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -46,7 +45,7 @@ from defects import (  # noqa: E402
     plant_row_defects,
 )
 from parse_cache import shared_parse  # noqa: E402
-from shared_runs import pipeline_key  # noqa: E402
+from shared_runs import pipeline_command  # noqa: E402
 from test_pipeline_cli import Run, lock_file, run_pipeline  # noqa: E402
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -438,15 +437,11 @@ def killed_and_rerun(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, lis
     """A demo run SIGKILLed once the build has built its first mart, then run again."""
     work = tmp_path_factory.mktemp("killed")
     db = work / "warehouse.duckdb"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KPI_", "DBT_"))}
-    env.update(PYTHONPATH=str(PROJECT_DIR / "scripts"), DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-               KPI_DUCKDB_PATH=db.name,  # the file in the working directory (run_pipeline: dbt's parse shared)
-               DBT_EXCLUDE_RESOURCE_TYPES="unit_test")  # as the rerun (run_pipeline(unit_tests=False))
-    cmd = [sys.executable, "-m", "kpi_pipeline.cli", "run", "--skip-quality",
-           "--output-dir", str(work / "out"), "--target-path", str(work / "target")]
-    with shared_parse(work / "target", pipeline_key(db.name, ["--skip-quality"])):
-        proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True)
+    # as the rerun: unit tests left out, the file named relative to its folder (dbt's parse shared)
+    command = pipeline_command(work, "--skip-quality", db=db, unit_tests=False)
+    with shared_parse(command.target, command.key):
+        proc = subprocess.Popen(command.cmd, cwd=command.cwd, env=command.env, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
         seen: list[str] = []
         deadline = time.monotonic() + 600
         assert proc.stdout is not None
