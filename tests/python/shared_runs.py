@@ -118,9 +118,146 @@ def run_pipeline(work: Path, *args: str, db: Path | None = None, env_extra: dict
     db = db or work / "warehouse.duckdb"
     command = pipeline_command(work, *args, db=db, env_extra=env_extra, unit_tests=unit_tests)
     with shared_parse(command.target, command.key):
-        proc = subprocess.run(command.cmd, cwd=command.cwd, env=command.env, capture_output=True, text=True,
-                              timeout=900, check=False)
-    return Run(proc.returncode, proc.stdout, proc.stderr, db, work / "out")
+        if forkable(command):
+            code, stdout, stderr = forked_run(command, timeout=900)
+        else:
+            proc = subprocess.run(command.cmd, cwd=command.cwd, env=command.env, capture_output=True, text=True,
+                                  timeout=900, check=False)
+            code, stdout, stderr = proc.returncode, proc.stdout, proc.stderr
+    return Run(code, stdout, stderr, db, work / "out")
+
+
+# ---------------------------------------------------------------- a run in a forked copy of the test process
+# A fresh interpreter spends 7-8 s of CPU importing dbt, Great Expectations, pandas and plotly before a run
+# does anything; the suite starts dozens of runs. A forked copy of the test process (which imported them
+# once, warm_imports) runs the same `kpi_pipeline.cli.main` in a process of its own: its own working
+# directory, environment, stdin (/dev/null), stdout and stderr (files, read back as text), exit code, and
+# nothing it does reaches the test process. What a fresh interpreter would not have is reset in the copy:
+# the test process's atexit functions (a throwaway PostgreSQL cluster's stop), its logging handlers,
+# warning filters and signal handlers. Runs that need a fresh interpreter keep one: another TZ than the
+# test process's (DuckDB's ICU reads the zone once per process), and runs a test kills (they use
+# pipeline_command with subprocess.Popen). KPI_TEST_FORK=0 starts every run as a fresh interpreter.
+
+_TEST_PROCESS_TZ = os.environ.get("TZ")
+_WARM_MODULES = (
+    "dbt.cli.main", "dbt.adapters.duckdb", "great_expectations", "great_expectations.expectations",
+    "great_expectations.checkpoint", "pandas", "pyarrow", "pyarrow.csv", "pyarrow.parquet", "duckdb",
+    "plotly.graph_objects", "plotly.subplots", "plotly.offline",
+)
+_warmed = False
+
+
+def forkable(command: PipelineCommand) -> bool:
+    return (os.environ.get("KPI_TEST_FORK", "1") != "0" and hasattr(os, "fork")
+            and command.cmd[1:4] == ["-m", "kpi_pipeline.cli", "run"]
+            and command.env.get("TZ") == _TEST_PROCESS_TZ)
+
+
+def warm_imports() -> None:
+    """Import what a pipeline run imports, once per test process (every kpi_pipeline module too)."""
+    global _warmed
+    if _warmed:
+        return
+    import importlib
+    import pkgutil
+
+    import kpi_pipeline
+
+    names = list(_WARM_MODULES) + [
+        m.name for m in pkgutil.walk_packages(kpi_pipeline.__path__, "kpi_pipeline.") if not m.name.endswith("__main__")
+    ]
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # an optional package (e.g. psycopg2) not installed: the run imports it itself
+            pass
+    _warmed = True
+
+
+def _as_fresh_interpreter() -> None:
+    """In the forked copy: undo what the test process set up that a fresh `python -m` would not have."""
+    import atexit
+    import logging
+    import signal
+    import warnings
+
+    atexit._clear()  # the test process's exit functions (e.g. stopping its PostgreSQL cluster) are not ours
+    for handler in logging.root.handlers[:]:
+        logging.root.removeHandler(handler)
+    logging.root.setLevel(logging.WARNING)
+    warnings.resetwarnings()  # Python's default filters (no -W, no dev mode), pytest's recorder off
+    for category in (ResourceWarning, ImportWarning, PendingDeprecationWarning, DeprecationWarning):
+        warnings.simplefilter("ignore", category)
+    warnings.filterwarnings("default", category=DeprecationWarning, module="__main__")
+    warnings.showwarning = getattr(warnings, "_showwarning_orig", warnings.showwarning)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def forked_run(command: PipelineCommand, timeout: float) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of `kpi_pipeline.cli.main(command's arguments)` in a forked process."""
+    import io
+    import time
+
+    import tempfile
+
+    warm_imports()
+    streams = Path(tempfile.mkdtemp(prefix="kpi-forked-run-"))  # not in `work`: a test may list what a run wrote
+    out_path, err_path = streams / "stdout", streams / "stderr"
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the copy: never returns
+        code = 1
+        try:
+            _as_fresh_interpreter()
+            os.chdir(command.cwd)
+            os.environ.clear()
+            os.environ.update(command.env)
+            null = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(null, 0)
+            for fd, path in ((1, out_path), (2, err_path)):
+                os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644), fd)
+            sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
+            sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", line_buffering=True)
+            sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8",
+                                          errors="backslashreplace", line_buffering=True)
+            sys.argv = ["kpi-pipeline", *command.cmd[4:]]
+            from kpi_pipeline.cli import main
+
+            try:
+                code = main(command.cmd[3:])
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            import atexit
+
+            atexit._run_exitfuncs()  # what the run itself registered, as at a normal interpreter exit
+        except BaseException:  # noqa: BLE001 - a crash of the copy is the run's stderr, as in a subprocess
+            import traceback
+
+            traceback.print_exc()
+            code = 1
+        finally:
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            finally:
+                os._exit(code if isinstance(code, int) and 0 <= code < 256 else 1)
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            raise subprocess.TimeoutExpired(command.cmd, timeout)
+        time.sleep(0.05)
+    try:
+        return (os.waitstatus_to_exitcode(status), out_path.read_text(encoding="utf-8", errors="replace"),
+                err_path.read_text(encoding="utf-8", errors="replace"))
+    finally:
+        shutil.rmtree(streams, ignore_errors=True)
 
 
 def lock_file(db: Path) -> Path:
