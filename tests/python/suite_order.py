@@ -20,20 +20,21 @@ from pathlib import Path
 import pytest
 
 # seconds of test time per file (setup + call + teardown) in a fresh-clone run of scripts/test.sh on two workers
-# (the per-file table this plugin prints; cb3c6a0, 2026-12-06). test_real_exports, test_quality_windows and
+# (the per-file table this plugin prints; f5a26cd, 2026-12-06). test_real_exports, test_quality_windows and
 # test_pipeline_cli share a pipeline run (shared_runs.py) that the first of them builds while another waits.
 MEASURED_SECONDS = {
-    "test_incremental.py": 465,
-    "test_real_exports.py": 387,
-    "test_adapters.py": 348,
-    "test_sources.py": 278,
-    "test_postgres.py": 237,
+    "test_adapters.py": 379,
+    "test_real_exports.py": 367,
+    "test_incremental.py": 358,
     "test_bad_input.py": 215,
-    "test_valid_datasets.py": 201,
-    "test_pipeline_cli.py": 191,
-    "test_quality_windows.py": 135,
-    "test_gx_batches.py": 39,
-    "test_report.py": 38,
+    "test_postgres.py": 204,
+    "test_sources.py": 187,
+    "test_pipeline_cli.py": 136,
+    "test_valid_datasets.py": 115,
+    "test_quality_windows.py": 96,
+    "test_gx_batches.py": 38,
+    "test_parse_cache.py": 28,
+    "test_report.py": 20,
 }
 
 

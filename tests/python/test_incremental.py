@@ -298,11 +298,12 @@ def test_messy_append_refresh_equals_full_refresh(messy_pair: tuple[Path, Path, 
 
 # ---------------------------------------------------------------- PostgreSQL (~5 more dbt runs, in the test command)
 def test_incremental_refresh_equals_full_refresh_on_postgres(tmp_path: Path) -> None:
-    """Seed, full build as of D, snapshot; full refresh as of D-2, incremental D-1 and D; compare."""
-    import subprocess
+    """Seed, full build as of D, snapshot; full refresh as of D-2, incremental D-1 and D; compare.
+    dbt runs in this process (dbt_inprocess; the PostgreSQL settings in the environment of each call)."""
     import sys
 
-    from conftest import PROJECT_DIR, dbt_env
+    from conftest import PROJECT_DIR, _dbt_settings
+    from dbt_inprocess import invoke
 
     sys.path.insert(0, str(PROJECT_DIR / "scripts"))
     from kpi_pipeline.pgcluster import postgres_available, throwaway_cluster
@@ -310,17 +311,16 @@ def test_incremental_refresh_equals_full_refresh_on_postgres(tmp_path: Path) -> 
     if not postgres_available():
         pytest.skip("PostgreSQL server binaries not installed")
     psycopg2 = pytest.importorskip("psycopg2")
-    dbt = str(Path(sys.executable).with_name("dbt"))
     with throwaway_cluster() as pg:
-        env = dbt_env(tmp_path / "unused.duckdb", **pg.env())
+        env = _dbt_settings(tmp_path / "unused.duckdb", **pg.env())
 
         def run(*args: str) -> None:
-            result = subprocess.run(
-                [dbt, *args, "--quiet", "--target", "pg", "--project-dir", str(PROJECT_DIR),
+            result = invoke(
+                [*args, "--quiet", "--target", "pg", "--project-dir", str(PROJECT_DIR),
                  "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
-                env=env, capture_output=True, text=True, check=False,
+                env, PROJECT_DIR,
             )
-            assert result.returncode == 0, f"dbt {' '.join(args)}:\n{result.stdout[-4000:]}"
+            assert result.returncode == 0, f"dbt {' '.join(args)}:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}"
 
         run("seed", "--vars", json.dumps({"load_demo_data": True}))
         run("run", "--vars", json.dumps({"as_of_date": AS_OF.isoformat()}))
