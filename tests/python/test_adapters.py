@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import native_types  # noqa: E402
 import vendor_reference as ref  # noqa: E402
 from kpi_pipeline.pgcluster import postgres_available, throwaway_cluster  # noqa: E402
+from parse_cache import cache_key, option, shared_parse, warehouse_env  # noqa: E402
 from vendor_fixtures import fixture_tables, load_duckdb, load_postgres  # noqa: E402
 
 SALESFORCE_VARS = {"crm_source": "salesforce", "ads_sources": ["google_ads", "facebook_ads"]}
@@ -113,11 +114,21 @@ def _env(work: Path, target: str, db: Path | None = None, pg: Any = None) -> dic
 
 
 def _dbt(args: list[str], work: Path, env: dict[str, str], timeout: int = 1500) -> subprocess.CompletedProcess:
+    """`dbt *args` in a subprocess (its own TZ: DuckDB reads the zone once per process). A DuckDB build names
+    its file relative to the file's folder, its working directory, so builds with the same vars share dbt's
+    parse (parse_cache; the HubSpot build and the merged-contact build)."""
     dbt = Path(sys.executable).with_name("dbt")
     cmd = [str(dbt), *args, "--project-dir", str(PROJECT_DIR), "--target-path", str(work / "target"),
            "--log-path", str(work / "logs")]
-    return subprocess.run(cmd, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=timeout,
-                          check=False)
+    cwd = PROJECT_DIR
+    if env.get("KPI_TARGET") == "duckdb":
+        cwd, relative = warehouse_env(Path(env["KPI_DUCKDB_PATH"]))
+        env = {**env, "KPI_DUCKDB_PATH": relative}
+    key = cache_key("adapters", env["KPI_DUCKDB_PATH"], option(args, "--vars"), env.get("KPI_TARGET"),
+                    {k: v for k, v in env.items() if k.startswith("KPI_PG_")})
+    with shared_parse(work / "target", key):
+        return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout,
+                              check=False)
 
 
 def duckdb_build(tmp_path_factory: pytest.TempPathFactory, name: str, vendors: tuple[str, ...],
