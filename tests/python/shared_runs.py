@@ -28,12 +28,16 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import io
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,7 +182,6 @@ def _as_fresh_interpreter() -> None:
     """In the forked copy: undo what the test process set up that a fresh `python -m` would not have."""
     import atexit
     import logging
-    import signal
     import warnings
 
     atexit._clear()  # the test process's exit functions (e.g. stopping its PostgreSQL cluster) are not ours
@@ -196,11 +199,6 @@ def _as_fresh_interpreter() -> None:
 
 def forked_run(command: PipelineCommand, timeout: float) -> tuple[int, str, str]:
     """(exit code, stdout, stderr) of `kpi_pipeline.cli.main(command's arguments)` in a forked process."""
-    import io
-    import time
-
-    import tempfile
-
     warm_imports()
     streams = Path(tempfile.mkdtemp(prefix="kpi-forked-run-"))  # not in `work`: a test may list what a run wrote
     out_path, err_path = streams / "stdout", streams / "stderr"
@@ -249,7 +247,7 @@ def forked_run(command: PipelineCommand, timeout: float) -> tuple[int, str, str]
         if done:
             break
         if time.monotonic() > deadline:
-            os.kill(pid, 9)
+            os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
             raise subprocess.TimeoutExpired(command.cmd, timeout)
         time.sleep(0.05)
