@@ -225,11 +225,11 @@ def append_day(db: Path) -> None:
 
 def load(data_dir: Path) -> None:
     """The orchestrator's bulk load (file checks, then read_parquet) into $KPI_DUCKDB_PATH."""
-    from kpi_pipeline import loader
+    from kpi_pipeline import load
     from kpi_pipeline.warehouse import resolve
 
     warehouse = resolve(ROOT, os.environ.get("KPI_TARGET", "duckdb"))
-    loader.load_all(warehouse, loader.discover(data_dir), lambda line: print(line, flush=True))
+    load.load_all(warehouse, load.discover(data_dir), lambda line: print(line, flush=True))
 
 
 # --------------------------------------------------------------------------- reporting

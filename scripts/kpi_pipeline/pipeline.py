@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kpi_pipeline import artifacts, history, loader, quarantine, raw_schema, refresh_windows, summary
+from kpi_pipeline import artifacts, history, load, quarantine, raw_schema, refresh_windows, summary
 from kpi_pipeline.contract import TABLES, TABLES_BY_NAME
 from kpi_pipeline.dbt_step import DbtStepResult, dbt_args, run_dbt
 from kpi_pipeline.errors import EXIT_ERROR, EXIT_FAILURE, EXIT_OK, PipelineError
@@ -187,7 +187,7 @@ def preflight(state: RunState) -> None:
             raise PipelineError(f"cannot write to {folder}: {exc.strerror or exc} (check --output-dir, "
                                 "--target-path, --log-path and the disk)") from None
     if config.data_dir is not None:
-        for note in loader.unknown_files(config.data_dir):
+        for note in load.unknown_files(config.data_dir):
             out(f"WARN   {note}")
             state.notes.append(note)
 
@@ -256,8 +256,8 @@ def load_step(state: RunState) -> None:
                 "--data-dir loads into the target's own database; unset raw_database / KPI_RAW_DATABASE "
                 "(they point the sources at another database)"
             )
-        files = loader.discover(config.data_dir)
-        loaded = loader.load_all(warehouse, files, out, schema=schema)
+        files = load.discover(config.data_dir)
+        loaded = load.load_all(warehouse, files, out, schema=schema)
         state.loaded = {t.name: t.rows for t in loaded}
         state.notes.extend(warning for t in loaded for warning in t.warnings)
         record["mode"] = f"bulk load from {config.data_dir} into schema {schema}"
@@ -657,7 +657,7 @@ def run(config: RunConfig) -> int:
     state.warehouse = warehouse
     prepare_env(config, warehouse)
     if config.data_dir is not None:
-        loader.discover(config.data_dir)  # fail fast (exit 2) before taking the lock
+        load.discover(config.data_dir)  # fail fast (exit 2) before taking the lock
     lock = PipelineLock(
         lock_path(config.project_dir, warehouse.lock_key, warehouse.duckdb_path),
         dt.timedelta(hours=config.lock_max_age_hours),

@@ -51,7 +51,7 @@ from test_pipeline_cli import Run, lock_file, run_pipeline  # noqa: E402
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 
-from kpi_pipeline import loader  # noqa: E402
+from kpi_pipeline import load as loader  # noqa: E402
 from kpi_pipeline.contract import TABLES, TABLES_BY_NAME, clean_model  # noqa: E402
 from kpi_pipeline.demo_files import seed_path  # noqa: E402
 from kpi_pipeline.warehouse import Warehouse  # noqa: E402

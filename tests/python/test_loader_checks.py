@@ -21,7 +21,8 @@ import pytest
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 
-from kpi_pipeline import loader  # noqa: E402
+from kpi_pipeline import load as loader  # noqa: E402
+from kpi_pipeline.load import byte_scan  # noqa: E402
 from kpi_pipeline.contract import TABLES_BY_NAME  # noqa: E402
 
 H = b"rep_id,rep_name,role,hired_date,terminated_date\n"
@@ -117,7 +118,7 @@ def _assert_same(raw: loader.RawFile, fragment: str | None) -> None:
 @pytest.mark.parametrize("case", sorted(CSV_CASES))
 def test_csv_fast_checks_equal_the_exact_reading(tmp_path: Path, monkeypatch, case: str, chunk: int | None) -> None:
     if chunk is not None:
-        monkeypatch.setattr(loader, "CHUNK_BYTES", chunk)
+        monkeypatch.setattr(byte_scan, "CHUNK_BYTES", chunk)
     table, data, fragment = CSV_CASES[case]
     path = tmp_path / f"{table}.csv"
     path.write_bytes(data)

@@ -45,7 +45,7 @@ sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import native_types  # noqa: E402
-from kpi_pipeline import loader  # noqa: E402
+from kpi_pipeline import load as loader  # noqa: E402
 from kpi_pipeline.contract import TABLES  # noqa: E402
 from kpi_pipeline.demo_files import copy_demo_data, seed_path  # noqa: E402
 from kpi_pipeline.pgcluster import ClusterSettings, postgres_available, throwaway_cluster  # noqa: E402

@@ -35,7 +35,7 @@ sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fingerprint_tables import compare, fingerprints  # noqa: E402
-from kpi_pipeline import loader  # noqa: E402
+from kpi_pipeline import load as loader  # noqa: E402
 from kpi_pipeline.contract import TABLES  # noqa: E402
 from kpi_pipeline.demo_files import copy_demo_data  # noqa: E402
 from kpi_pipeline.errors import PipelineError  # noqa: E402
@@ -389,7 +389,7 @@ def test_no_free_space_is_named_before_the_load(tmp_path: Path, monkeypatch: pyt
 
 
 def test_a_full_disk_during_the_build_is_an_error_with_its_cause() -> None:
-    from kpi_pipeline.loader import _disk_hint
+    from kpi_pipeline.load.sql import _disk_hint
 
     raw = loader.discover(copy_demo_data(Path(os.environ.get("TMPDIR", "/tmp")) / f"disk-{os.getpid()}"))[0]
     assert "disk is full" in _disk_hint(OSError("IO Error: No space left on device"), raw)

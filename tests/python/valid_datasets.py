@@ -2,7 +2,7 @@
 
 Everything here is driven by scripts/kpi_pipeline/contract.py (which columns are optional, may be
 absent, have a default, are required with / without / when another column) and by the loader's rules
-for whole files (kpi_pipeline.loader: which tables have a project default, which systems may have no
+for whole files (kpi_pipeline.load: which tables have a project default, which systems may have no
 export at all): no column or table name of the data is written here. Each function edits a flat data
 directory (kpi_pipeline.demo_files.copy_demo_data) in place and returns what it left out, so the tests
 can say it and check it:
@@ -27,7 +27,7 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kpi_pipeline import loader
+from kpi_pipeline import load as loader
 from kpi_pipeline.contract import TABLES, TABLES_BY_NAME, Column, Table
 
 # the table a data set is about: the one every KPI starts from (the smallest data set is one of its rows)
