@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kpi_pipeline import artifacts, history, load, quarantine, raw_schema, refresh_windows, summary
+from kpi_pipeline import artifacts, history, load, quarantine, raw_schema, summary
 from kpi_pipeline.contract import TABLES, TABLES_BY_NAME
 from kpi_pipeline.dbt_step import DbtStepResult, dbt_args, run_dbt
 from kpi_pipeline.errors import EXIT_ERROR, EXIT_FAILURE, EXIT_OK, PipelineError
 from kpi_pipeline.lock import PgAdvisoryLock, PipelineLock, lock_path
+from kpi_pipeline.quality.windows import invocation_id
 from kpi_pipeline.safe_text import terminal_safe
 from kpi_pipeline.settings import RunConfig, unknown_vars, validate_vars
 from kpi_pipeline.warehouse import Warehouse, resolve, row_count, table_exists
@@ -302,7 +303,7 @@ def build_step(state: RunState) -> None:
         manifest = artifacts.read_json(config.target_path / "manifest.json")
         run_results = artifacts.read_json(config.target_path / "run_results.json")
         state.results = artifacts.node_results(run_results, manifest)
-        state.invocation_id = refresh_windows.invocation_id(run_results)
+        state.invocation_id = invocation_id(run_results)
         state.quality["_manifest"] = manifest
         if not result.success:
             state.failed = True

@@ -25,7 +25,8 @@ import pytest
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 
-from kpi_pipeline import artifacts, loader, pipeline, quality, summary  # noqa: E402
+from kpi_pipeline import artifacts, load as loader, pipeline, quality, summary  # noqa: E402
+from kpi_pipeline.quality import empty  # noqa: E402
 from kpi_pipeline.artifacts import NodeResult  # noqa: E402
 from kpi_pipeline.quarantine import QuarantineReport, TableQuarantine  # noqa: E402
 from kpi_pipeline.settings import RunConfig  # noqa: E402
@@ -104,7 +105,7 @@ MANIFEST = {
 
 
 def test_an_empty_mart_names_the_raw_tables_and_files_it_lacks() -> None:
-    from kpi_pipeline.expectations import EMPTY_CHECK
+    from kpi_pipeline.quality.suites import EMPTY_CHECK
 
     (mart,) = artifacts.discover_marts(MANIFEST)
     con = duckdb.connect()
@@ -117,7 +118,7 @@ def test_an_empty_mart_names_the_raw_tables_and_files_it_lacks() -> None:
     failed = quality.Outcome(suite="dim_ads", check=EMPTY_CHECK, expectation="expect_table_row_count_to_be_between",
                              column=None, success=False)
     report = quality.QualityReport()
-    outcomes = quality._empty_inputs_are_a_warning(con, mart, [failed], report)
+    outcomes = empty._empty_inputs_are_a_warning(con, mart, [failed], report)
     assert [o.success for o in outcomes] == [True]
     (warning,) = report.warnings
     assert "int_ads_checked" not in warning and "int_campaigns_checked" not in warning, warning
@@ -214,7 +215,7 @@ def test_an_empty_mart_names_only_the_raw_tables_that_left_it_empty() -> None:
     """The walk up the lineage stops at a model with rows: a mart of reps, empty because the reps file is, does
     not blame the ads files behind the as-of date it also reads (issue 23: every empty raw table upstream was
     named)."""
-    from kpi_pipeline.expectations import EMPTY_CHECK
+    from kpi_pipeline.quality.suites import EMPTY_CHECK
 
     manifest = {
         "sources": {
@@ -248,7 +249,7 @@ def test_an_empty_mart_names_only_the_raw_tables_that_left_it_empty() -> None:
     failed = quality.Outcome(suite="dim_sales_reps", check=EMPTY_CHECK,
                              expectation="expect_table_row_count_to_be_between", column=None, success=False)
     report = quality.QualityReport()
-    quality._empty_inputs_are_a_warning(con, mart, [failed], report)
+    empty._empty_inputs_are_a_warning(con, mart, [failed], report)
     (warning,) = report.warnings
     assert warning.startswith("marts.dim_sales_reps is empty: raw.crm_sales_reps has no rows"), warning
     assert "ads_spend_daily" not in warning, warning
