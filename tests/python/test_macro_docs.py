@@ -69,7 +69,8 @@ def test_every_project_macro_is_documented(demo_manifest: dict) -> None:
     assert len(macros) > 100, f"only {len(macros)} macros of {project} in the manifest"
     found = undocumented(demo_manifest)
     report = "\n".join(f"{name}: {'; '.join(problems)}" for name, problems in found.items())
-    print(f"{len(found)} of {len(macros)} macros of {project} not fully documented" + (":\n" + report if report else ""))
+    print(f"{len(found)} of {len(macros)} macros of {project} not fully documented"
+          + (":\n" + report if report else ""))
     assert not found, f"{len(found)} of {len(macros)} macros not fully documented (_<folder>__macros.yml):\n{report}"
 
 
