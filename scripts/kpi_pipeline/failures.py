@@ -7,8 +7,8 @@ from typing import Any
 
 from kpi_pipeline import artifacts
 from kpi_pipeline.contract import TABLES_BY_NAME
-from kpi_pipeline.safe_text import terminal_safe
 from kpi_pipeline.run_state import RunState
+from kpi_pipeline.safe_text import terminal_safe
 
 
 def strip_ansi(text: str) -> str:

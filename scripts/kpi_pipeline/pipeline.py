@@ -19,12 +19,12 @@ from contextlib import ExitStack
 from kpi_pipeline import load, summary
 from kpi_pipeline.errors import PipelineError
 from kpi_pipeline.lock import PgAdvisoryLock, PipelineLock, lock_path
+from kpi_pipeline.preflight import preflight, prepare_env
+from kpi_pipeline.run_record import build_summary, count_rows, record_history, _write_summary
+from kpi_pipeline.run_state import RunState, err, out
 from kpi_pipeline.settings import RunConfig
+from kpi_pipeline.steps import build_step, load_step, quality_step, quarantine_step, report_step
 from kpi_pipeline.warehouse import resolve
-from kpi_pipeline.run_state import out, err, RunState
-from kpi_pipeline.preflight import prepare_env, preflight
-from kpi_pipeline.steps import load_step, build_step, quarantine_step, quality_step, report_step
-from kpi_pipeline.run_record import _write_summary, count_rows, build_summary, record_history
 
 
 def run(config: RunConfig) -> int:

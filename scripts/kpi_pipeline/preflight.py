@@ -9,9 +9,9 @@ from typing import Any
 
 from kpi_pipeline import artifacts, load
 from kpi_pipeline.errors import PipelineError
+from kpi_pipeline.run_state import RunState, out
 from kpi_pipeline.settings import RunConfig, unknown_vars, validate_vars
 from kpi_pipeline.warehouse import Warehouse
-from kpi_pipeline.run_state import out, RunState
 
 
 def prepare_env(config: RunConfig, warehouse: Warehouse) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from kpi_pipeline import artifacts, history, summary
+from kpi_pipeline.run_state import RunState, err
 from kpi_pipeline.safe_text import terminal_safe
 from kpi_pipeline.warehouse import row_count, table_exists
-from kpi_pipeline.run_state import err, RunState
 
 
 def _write_summary(data: dict, output_dir: Path) -> Path | None:

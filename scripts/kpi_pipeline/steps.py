@@ -8,10 +8,10 @@ from kpi_pipeline import artifacts, load, quarantine, raw_schema, summary
 from kpi_pipeline.contract import TABLES
 from kpi_pipeline.dbt_step import dbt_args, run_dbt
 from kpi_pipeline.errors import PipelineError
-from kpi_pipeline.quality.windows import invocation_id
-from kpi_pipeline.warehouse import row_count
-from kpi_pipeline.run_state import out, err, RunState, check_dbt
 from kpi_pipeline.failures import collect_dbt_failures, merge_gate_failures
+from kpi_pipeline.quality.windows import invocation_id
+from kpi_pipeline.run_state import RunState, check_dbt, err, out
+from kpi_pipeline.warehouse import row_count
 
 
 def demo_owner(conn: Any, kind: str, schema: str) -> raw_schema.SchemaOwner:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from kpi_pipeline import PROJECT_DIR as ROOT
 from kpi_pipeline.contract import FX_TABLE, TABLES, TABLES_BY_NAME, Table, clean_model, crosses_sources
+from kpi_pipeline.contract_render.rules import column_meta, column_rules, _flow, table_meta, table_notes
+from kpi_pipeline.contract_render.text import HEADER, RAW_TYPE, column_checks_yaml, _q
 from kpi_pipeline.demo_files import REFERENCE_SEEDS
-from kpi_pipeline.contract_render.text import RAW_TYPE, HEADER, _q, column_checks_yaml
-from kpi_pipeline.contract_render.rules import column_meta, table_meta, _flow, column_rules, table_notes
 
 
 SOURCE_DESCRIPTIONS = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from kpi_pipeline.contract import TABLES, Table
-from kpi_pipeline.contract_render.text import HEADER
 from kpi_pipeline.contract_render.rules import column_meta, table_meta
+from kpi_pipeline.contract_render.text import HEADER
 
 
 def render_contract_macro(tables: tuple[Table, ...] = TABLES) -> str:

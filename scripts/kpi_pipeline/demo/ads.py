@@ -6,10 +6,10 @@ import math
 import random
 from datetime import timedelta
 
-from kpi_pipeline.demo.timeline import EPOCH, fmt_day, money, Calendar
-from kpi_pipeline.demo.story import PAID
 from kpi_pipeline.demo.campaigns import Campaign, active_ads
 from kpi_pipeline.demo.context import Ctx
+from kpi_pipeline.demo.story import PAID
+from kpi_pipeline.demo.timeline import EPOCH, Calendar, fmt_day, money
 
 
 CPC = {"paid_search": 6.5, "paid_social": 4.2, "display": 1.6}

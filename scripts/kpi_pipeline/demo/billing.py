@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import random
 
-from kpi_pipeline.demo.timeline import DAY, HOUR, fmt_day, fmt_ts, money
-from kpi_pipeline.demo.story import FUNNEL
 from kpi_pipeline.demo.context import Ctx
 from kpi_pipeline.demo.crm import Lead, Opp
+from kpi_pipeline.demo.story import FUNNEL
+from kpi_pipeline.demo.timeline import DAY, HOUR, fmt_day, fmt_ts, money
 
 
 def write_customer(ctx: Ctx, lead: Lead, opp: Opp, rng: random.Random) -> None:

@@ -6,8 +6,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from kpi_pipeline.demo.timeline import EPOCH, day_no, add_months, Calendar
 from kpi_pipeline.demo.story import PAID
+from kpi_pipeline.demo.timeline import EPOCH, Calendar, add_months, day_no
 
 
 @dataclass

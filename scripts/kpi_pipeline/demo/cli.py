@@ -10,8 +10,8 @@ from typing import Sequence
 
 from kpi_pipeline import PROJECT_DIR
 from kpi_pipeline.contract import TABLES_BY_NAME
-from kpi_pipeline.demo.timeline import BASE_LEADS
 from kpi_pipeline.demo.generate import generate
+from kpi_pipeline.demo.timeline import BASE_LEADS
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

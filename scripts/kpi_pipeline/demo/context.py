@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kpi_pipeline.demo.timeline import Calendar
 from kpi_pipeline.demo.campaigns import Campaign
-from kpi_pipeline.demo.reps import Rep, TEAMS
 from kpi_pipeline.demo.fx import Fx
+from kpi_pipeline.demo.reps import TEAMS, Rep
+from kpi_pipeline.demo.timeline import Calendar
 from kpi_pipeline.demo.writer import Sink
 
 

@@ -8,15 +8,15 @@ import random
 from dataclasses import dataclass
 from typing import Sequence
 
-from kpi_pipeline.demo.timeline import DAY, HOUR, fmt_day, fmt_ts, money, pick, Calendar
-from kpi_pipeline.demo.story import (
-    CHANNEL_LEAD_WEIGHT, FUNNEL, DQ_REASONS, DQ_WEIGHTS, DQ_DEFAULT, LOST_REASONS, COUNTRIES, COUNTRY_WEIGHTS,
-    EMEA, CURRENCY_BY_COUNTRY, TZ_OFFSETS, LEGAL, SEGMENTS, SEGMENT_WEIGHTS, AMOUNT_RANGE, CYCLE_DAYS, INDUSTRIES,
-    NAME_A, NAME_B, NAME_C, PLANS,
-)
 from kpi_pipeline.demo.campaigns import Campaign, active_ads
-from kpi_pipeline.demo.reps import eligible_aes
 from kpi_pipeline.demo.context import Ctx
+from kpi_pipeline.demo.reps import eligible_aes
+from kpi_pipeline.demo.story import (
+    AMOUNT_RANGE, CHANNEL_LEAD_WEIGHT, COUNTRIES, COUNTRY_WEIGHTS, CURRENCY_BY_COUNTRY, CYCLE_DAYS, DQ_DEFAULT,
+    DQ_REASONS, DQ_WEIGHTS, EMEA, FUNNEL, INDUSTRIES, LEGAL, LOST_REASONS, NAME_A, NAME_B, NAME_C, PLANS,
+    SEGMENT_WEIGHTS, SEGMENTS, TZ_OFFSETS,
+)
+from kpi_pipeline.demo.timeline import DAY, HOUR, Calendar, fmt_day, fmt_ts, money, pick
 
 
 @dataclass

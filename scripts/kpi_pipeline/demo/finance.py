@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import random
 
-from kpi_pipeline.demo.timeline import MONTHS, day_no, fmt_day, money
-from kpi_pipeline.demo.reps import TEAMS
 from kpi_pipeline.demo.context import Ctx
+from kpi_pipeline.demo.reps import TEAMS
+from kpi_pipeline.demo.timeline import MONTHS, day_no, fmt_day, money
 
 
 COST_LINES = (  # department, category, currency, monthly base amount

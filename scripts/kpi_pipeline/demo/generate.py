@@ -5,20 +5,20 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from kpi_pipeline.demo.timeline import DAY, BASE_LEADS, MONTHS, make_calendar
-from kpi_pipeline.demo.campaigns import build_campaigns
-from kpi_pipeline.demo.reps import build_reps
-from kpi_pipeline.demo.fx import build_fx
-from kpi_pipeline.demo.writer import Sink, ParquetSink
-from kpi_pipeline.demo.context import Ids, Agg, Ctx
-from kpi_pipeline.demo.reference import write_reference
 from kpi_pipeline.demo.ads import write_spend
-from kpi_pipeline.demo.crm import (
-    lead_weights, make_lead, write_lead, lead_statuses, write_statuses, make_opportunity, write_opportunity,
-)
 from kpi_pipeline.demo.billing import write_customer
-from kpi_pipeline.demo.marketing import lead_touches, write_touches
+from kpi_pipeline.demo.campaigns import build_campaigns
+from kpi_pipeline.demo.context import Agg, Ctx, Ids
+from kpi_pipeline.demo.crm import (
+    lead_statuses, lead_weights, make_lead, make_opportunity, write_lead, write_opportunity, write_statuses,
+)
 from kpi_pipeline.demo.finance import write_costs, write_targets
+from kpi_pipeline.demo.fx import build_fx
+from kpi_pipeline.demo.marketing import lead_touches, write_touches
+from kpi_pipeline.demo.reference import write_reference
+from kpi_pipeline.demo.reps import build_reps
+from kpi_pipeline.demo.timeline import BASE_LEADS, DAY, MONTHS, make_calendar
+from kpi_pipeline.demo.writer import ParquetSink, Sink
 
 
 def generate_lead(ctx: Ctx, i: int) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import random
 
-from kpi_pipeline.demo.timeline import DAY, HOUR, fmt_ts, pick
 from kpi_pipeline.demo.campaigns import Campaign, active_ads
 from kpi_pipeline.demo.context import Ctx
 from kpi_pipeline.demo.crm import Lead
+from kpi_pipeline.demo.timeline import DAY, HOUR, fmt_ts, pick
 
 
 def touch_count(rng: random.Random) -> int:

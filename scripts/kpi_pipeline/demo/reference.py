@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 
-from kpi_pipeline.demo.timeline import fmt_day
-from kpi_pipeline.demo.story import CHANNELS, UTM_MAP
-from kpi_pipeline.demo.reps import TEAMS
 from kpi_pipeline.demo.context import Ctx
+from kpi_pipeline.demo.reps import TEAMS
+from kpi_pipeline.demo.story import CHANNELS, UTM_MAP
+from kpi_pipeline.demo.timeline import fmt_day
 
 
 def write_reference(ctx: Ctx) -> None:

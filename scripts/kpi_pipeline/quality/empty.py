@@ -6,9 +6,9 @@ import dataclasses
 from typing import Any
 
 from kpi_pipeline.artifacts import Mart
-from kpi_pipeline.warehouse import relation
+from kpi_pipeline.quality.reads import _rollback_quietly, _scalar
 from kpi_pipeline.quality.results import Outcome, QualityReport
-from kpi_pipeline.quality.reads import _scalar, _rollback_quietly
+from kpi_pipeline.warehouse import relation
 
 
 def _empty_inputs_are_a_warning(conn: Any, mart: Mart, outcomes: list[Outcome], report: QualityReport) -> list[Outcome]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from kpi_pipeline.artifacts import Mart
 from kpi_pipeline.errors import PipelineError
-from kpi_pipeline.quality.windows import Scope
+from kpi_pipeline.quality.windows import Scope, _as_date
 from kpi_pipeline.warehouse import Warehouse, quote_ident, relation
 
 
@@ -34,16 +34,6 @@ def _scalar(conn: Any, sql: str) -> Any:
     cur.execute(sql)
     row = cur.fetchone()
     return row[0] if row else None
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 def _rollback_quietly(conn: Any) -> None:

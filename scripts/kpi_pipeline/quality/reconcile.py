@@ -7,8 +7,8 @@ from typing import Any
 
 from kpi_pipeline.artifacts import Mart
 from kpi_pipeline.errors import PipelineError
-from kpi_pipeline.warehouse import quote_ident, relation
 from kpi_pipeline.quality.reads import _scalar
+from kpi_pipeline.warehouse import quote_ident, relation
 
 
 @dataclass(frozen=True)

@@ -12,17 +12,15 @@ from typing import Any
 
 from kpi_pipeline.artifacts import Mart
 from kpi_pipeline.errors import PipelineError
-from kpi_pipeline.quality.windows import Scope, read_plan
+from kpi_pipeline.quality.empty import _empty_inputs_are_a_warning
+from kpi_pipeline.quality.reads import _batches, column_types, duckdb_memory_limit, _frame, _scalar, _select
+from kpi_pipeline.quality.reconcile import _reconcile_expected_total, reconcile_frame, reconcile_specs
+from kpi_pipeline.quality.results import Outcome, QualityReport
+from kpi_pipeline.quality.table_checks import _months_frame, _table_check_outcomes, table_checks_frame
+from kpi_pipeline.quality.validator import Validator, quiet_gx
+from kpi_pipeline.quality.windows import Scope, _as_date, read_plan
 from kpi_pipeline.settings import DEFAULT_GX_BATCH_ROWS
 from kpi_pipeline.warehouse import Warehouse, relation
-from kpi_pipeline.quality.results import Outcome, QualityReport
-from kpi_pipeline.quality.reads import (
-    column_types, _scalar, _as_date, _select, _frame, _batches, duckdb_memory_limit,
-)
-from kpi_pipeline.quality.validator import quiet_gx, Validator
-from kpi_pipeline.quality.table_checks import table_checks_frame, _table_check_outcomes, _months_frame
-from kpi_pipeline.quality.empty import _empty_inputs_are_a_warning
-from kpi_pipeline.quality.reconcile import reconcile_specs, reconcile_frame, _reconcile_expected_total
 
 
 Printer = Callable[[str], None]

@@ -7,10 +7,10 @@ import datetime as dt
 from typing import Any
 
 from kpi_pipeline.artifacts import Mart
+from kpi_pipeline.quality.reads import _scalar
+from kpi_pipeline.quality.results import EXAMPLES, Outcome, _iso
 from kpi_pipeline.quality.windows import Scope
 from kpi_pipeline.warehouse import quote_ident, relation
-from kpi_pipeline.quality.results import EXAMPLES, Outcome, _iso
-from kpi_pipeline.quality.reads import _scalar
 
 
 def _key_match(grain: list[str], left: str, right: str) -> str:

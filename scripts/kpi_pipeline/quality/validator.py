@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from kpi_pipeline.warehouse import Warehouse
 from kpi_pipeline.quality.results import EXAMPLES, RESULT_FORMAT, Outcome, _outcome
+from kpi_pipeline.warehouse import Warehouse
 
 
 DOCS_SITE = "kpi_pipeline"
