@@ -9,11 +9,13 @@
       - ads_sources: a list of contract, google_ads, facebook_ads, linkedin_ads (default [contract]). The ad
         tables (ads_campaigns, ads_ads, ads_spend_daily) are the union of the listed platforms' mapping models,
         and of the contract's own tables when contract is in the list.
-    The adapters' staging folders (models/staging/<vendor>/) and their sources are enabled by the same vars
+    The adapters' folders (models/staging/<vendor>/, models/intermediate/vendor_adapters/<vendor>/) and their
+    sources are enabled by the same vars
     (dbt_project.yml), so a disabled adapter builds nothing and the defaults leave the project as it is.
 
-    Each vendor mapping model (stg_<vendor>__<raw table>) outputs exactly the raw table's contract columns as
-    text; the base model of the table reads it instead of the contract source (raw_text_select,
+    Each vendor mapping model (a CRM's stg_<vendor>__<raw table>; an ad platform's int_<platform>__<raw table>,
+    models/intermediate/vendor_adapters/<platform>/, over one staging model per synced vendor table) outputs
+    exactly the raw table's contract columns as text; the base model of the table reads it instead of the contract source (raw_text_select,
     macros/quarantine/raw_source.sql), so typing, every quarantine rule, the cascades and the threshold gate
     apply to vendor rows unchanged.
 -#}
@@ -85,7 +87,8 @@
 
 {#- adapter_feeds(table_name): how the base model of a raw table gets its rows, or none for the contract source
     alone (the default). A list of feeds, unioned in this order:
-      - a model name: the vendor mapping model (stg_<vendor>__<raw table>), read with ref();
+      - a model name: the vendor mapping model (a CRM's stg_<vendor>__<raw table>, an ad platform's
+        int_<platform>__<raw table>), read with ref();
       - 'contract': the contract's source table, which must exist (as without adapters);
       - 'contract_if_present': the contract's source table when the warehouse has it, else no rows. -#}
 {% macro adapter_feeds(table_name) -%}
@@ -103,7 +106,7 @@
     {%- endif -%}
     {%- if ads != ['contract'] and table_name in adapter_ads_tables() -%}
         {%- for platform in ads -%}
-            {%- do feeds.append('contract' if platform == 'contract' else 'stg_' ~ platform ~ '__' ~ table_name) -%}
+            {%- do feeds.append('contract' if platform == 'contract' else 'int_' ~ platform ~ '__' ~ table_name) -%}
         {%- endfor -%}
     {%- endif -%}
     {{ return(feeds if feeds else none) }}

@@ -305,9 +305,24 @@ def test_lineage_shows_the_vendor_path(salesforce: Build) -> None:
     assert parents["base_crm__leads"] == ["model.sales_marketing_kpis.stg_salesforce__crm_leads"]
     assert "source.sales_marketing_kpis.salesforce.lead" in parents["stg_salesforce__crm_leads"]
     assert set(parents["base_ads__spend_daily"]) == {
-        "model.sales_marketing_kpis.stg_google_ads__ads_spend_daily",
-        "model.sales_marketing_kpis.stg_facebook_ads__ads_spend_daily",
+        "model.sales_marketing_kpis.int_google_ads__ads_spend_daily",
+        "model.sales_marketing_kpis.int_facebook_ads__ads_spend_daily",
     }
+    # the ad platforms in two layers: one staging model per synced table, its source's only reader; the mapping
+    # (int_<platform>__<raw table>) reads staging models only
+    assert parents["stg_google_ads__ad_stats"] == ["source.sales_marketing_kpis.google_ads.ad_stats"]
+    for name, depends_on in parents.items():
+        if name.startswith(("stg_google_ads__", "stg_facebook_ads__")):
+            assert len(depends_on) == 1 and depends_on[0].startswith("source."), (name, depends_on)
+        if name.startswith(("int_google_ads__", "int_facebook_ads__")):
+            assert all(p.split(".")[-1].startswith("stg_") for p in depends_on), (name, depends_on)
+    source_readers = {}
+    for name, depends_on in parents.items():
+        for parent in depends_on:
+            if parent.startswith(("source.sales_marketing_kpis.google_ads.",
+                                  "source.sales_marketing_kpis.facebook_ads.")):
+                source_readers.setdefault(parent, []).append(name)
+    assert all(len(readers) == 1 for readers in source_readers.values()), source_readers
     # optional contract tables: read when present (billing from the fixture's raw schema)
     assert "source.sales_marketing_kpis.billing.billing_customers" in parents["base_billing__customers"]
     assert set(parents["base_finance__fx_rates"]) == {
@@ -315,7 +330,8 @@ def test_lineage_shows_the_vendor_path(salesforce: Build) -> None:
         "source.sales_marketing_kpis.finance.finance_fx_rates",
     }
     disabled = {n["name"] for ns in salesforce.manifest["disabled"].values() for n in ns}
-    assert {"stg_hubspot__crm_leads", "stg_linkedin_ads__ads_spend_daily"} <= disabled
+    assert {"stg_hubspot__crm_leads", "int_linkedin_ads__ads_spend_daily",
+            "stg_linkedin_ads__ad_analytics_by_creative"} <= disabled
 
 
 # ---------------------------------------------------------------- nothing dropped silently
