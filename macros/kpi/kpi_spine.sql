@@ -4,15 +4,28 @@
     per channel" fan-out. One definition, so the marts cannot drift apart.
 -#}
 
-{#- kpi_months(): one row per month of dim_date: period_month (first day),
-    fiscal_year, fiscal_quarter. The body of a `months` CTE. -#}
-{% macro kpi_months() -%}
+{#- kpi_months(calendar): one row per month: period_month (first day), fiscal_year, fiscal_quarter. The
+    body of a `months` CTE. calendar 'activity' (default): the months of the activity data
+    (int_activity_months: leads, touches, spend, status changes, deals), for the marts that read only those;
+    'dim_date': the months of the date dimension, which also starts at billing's and finance's first dates,
+    for the marts over subscriptions and costs. -#}
+{% macro kpi_months(calendar='activity') -%}
+    {%- if calendar == 'activity' -%}
+    select
+        period_month,
+        fiscal_year,
+        fiscal_quarter
+    from {{ ref('int_activity_months') }}
+    {%- elif calendar == 'dim_date' -%}
     select
         date_day as period_month,
         fiscal_year,
         fiscal_quarter
     from {{ ref('dim_date') }}
     where date_day = month_start
+    {%- else -%}
+    {{ exceptions.raise_compiler_error("kpi_months: calendar must be 'activity' or 'dim_date', got " ~ calendar) }}
+    {%- endif -%}
 {%- endmacro %}
 
 

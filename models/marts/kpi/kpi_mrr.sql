@@ -18,7 +18,7 @@ customers as (
 
 months as (
 
-    {{ kpi_months() }}
+    {{ kpi_months('dim_date') }}
 
 ),
 
