@@ -44,19 +44,29 @@
 {%- endmacro %}
 
 
-{#- total_and_channel_rows(relation, channel_column): each row of `relation`
-    twice, once as dimension ('total', 'all') and once as ('channel',
-    <channel_column>). The body of a `<x>_by_dimension` CTE. -#}
-{% macro total_and_channel_rows(relation, channel_column='channel_id') -%}
+{#- kpi_dimension_rows(relation, dimensions, total): the per-dimension fan-out of every KPI mart, in one place.
+    Each row of `relation` once as ('total', 'all') (unless total=false) and once per dimension of
+    `dimensions`, a mapping dimension_type -> the SQL expression of its value, in order, e.g.
+    {'channel': 'channel_id', 'campaign': "coalesce(campaign_id, 'no_campaign')"}; every column of `relation`
+    is kept. The body of a `<x>_by_dimension` CTE; the marts then group by period, dimension_type and
+    dimension_value, so the total and each breakdown come from the same rows. -#}
+{% macro kpi_dimension_rows(relation, dimensions={'channel': 'channel_id'}, total=true) -%}
+    {%- set parts = [] -%}
+    {%- if total -%}
+        {%- do parts.append(("'total'", "'all'")) -%}
+    {%- endif -%}
+    {%- for dimension_type, value in dimensions.items() -%}
+        {%- do parts.append(("'" ~ dimension_type ~ "'", relation ~ '.' ~ value if value is string
+            and value.isidentifier() else value)) -%}
+    {%- endfor -%}
+    {%- for dimension_type, value in parts %}
     select
         {{ relation }}.*,
-        'total' as dimension_type,
-        'all' as dimension_value
+        {{ dimension_type }} as dimension_type,
+        {{ value }} as dimension_value
     from {{ relation }}
+        {%- if not loop.last %}
     union all
-    select
-        {{ relation }}.*,
-        'channel' as dimension_type,
-        {{ relation }}.{{ channel_column }} as dimension_value
-    from {{ relation }}
+        {%- endif %}
+    {%- endfor %}
 {%- endmacro %}
