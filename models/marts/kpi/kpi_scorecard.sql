@@ -15,23 +15,23 @@ with
 kpi_values as (
     {%- for kpi in kpis %}
 
-    select
-        '{{ kpi.name }}' as kpi_name,
-        '{{ kpi.direction }}' as direction,
-        period_month,
-        fiscal_year,
-        fiscal_quarter,
-        dimension_type,
-        dimension_value,
-        {{ kpi_decimal(kpi.value) }} as kpi_value,
-        {{ kpi_decimal(kpi.numerator) }} as numerator,
-        {{ kpi_decimal(kpi.get('denominator') or 'null') }} as denominator
-    from {{ ref(kpi.model) }}
+        select
+            '{{ kpi.name }}' as kpi_name,
+            '{{ kpi.direction }}' as direction,
+            period_month,
+            fiscal_year,
+            fiscal_quarter,
+            dimension_type,
+            dimension_value,
+            {{ kpi_decimal(kpi.value) }} as kpi_value,
+            {{ kpi_decimal(kpi.numerator) }} as numerator,
+            {{ kpi_decimal(kpi.get('denominator') or 'null') }} as denominator
+        from {{ ref(kpi.model) }}
         {%- if kpi.get('where') %}
-    where {{ kpi.where }}
+            where {{ kpi.where }}
         {%- endif %}
         {%- if not loop.last %}
-    union all
+            union all
         {%- endif %}
     {%- endfor %}
 
