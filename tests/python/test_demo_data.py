@@ -1,4 +1,4 @@
-"""Tests for the demo-data generator (scripts/kpi_pipeline/demo_data.py).
+"""Tests for the demo-data generator (scripts/kpi_pipeline/demo/).
 
 (a) same seed + scale => byte-identical files;
 (b) the committed seeds/ equal a fresh generation with the defaults;

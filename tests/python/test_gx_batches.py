@@ -1,5 +1,5 @@
 """Great Expectations in batches (issue 18): a suite validated batch by batch and merged
-(`gx_batches.MergedResult`) gives the result of validating the whole frame at once, failing rows
+(`quality.batches.MergedResult`) gives the result of validating the whole frame at once, failing rows
 and `mostly` included; the whole-table checks done in SQL instead (row count, grain uniqueness)
 give the verdicts and counts of GX's own expectations; DuckDB rows are cut into batches of the
 asked size; a refresh window scopes the row-wise checks to its rows. No warehouse build needed."""
@@ -18,10 +18,12 @@ import pytest
 gx = pytest.importorskip("great_expectations")
 import great_expectations.expectations as gxe  # noqa: E402
 
-from kpi_pipeline import gx_batches, quality  # noqa: E402
+from kpi_pipeline import quality  # noqa: E402
+from kpi_pipeline.quality import batches as gx_batches, reads  # noqa: E402
+from kpi_pipeline.quality import run as quality_run  # noqa: E402
 from kpi_pipeline.artifacts import Mart  # noqa: E402
 from kpi_pipeline.errors import PipelineError  # noqa: E402
-from kpi_pipeline.refresh_windows import Scope, WindowPlan, merge_rows, read_plan  # noqa: E402
+from kpi_pipeline.quality.windows import Scope, WindowPlan, merge_rows, read_plan  # noqa: E402
 from kpi_pipeline.warehouse import Warehouse  # noqa: E402
 
 RESULT_KEYS = (
@@ -190,12 +192,12 @@ def test_duckdb_rows_are_cut_into_batches_of_the_asked_size() -> None:
             else:
                 sql = "select * from t order by i"
                 total = 10_000
-            frames = list(quality._batches(conn, sql, size))
+            frames = list(reads._batches(conn, sql, size))
             assert [len(f) for f in frames[:-1]] == [size] * (len(frames) - 1), size
             assert 0 < len(frames[-1]) <= size
             joined = pd.concat(frames, ignore_index=True)
             assert len(joined) == total and list(joined["i"]) == list(range(total))
-        assert list(quality._batches(conn, "select * from t where false", 100)) == []
+        assert list(reads._batches(conn, "select * from t where false", 100)) == []
 
 
 # --------------------------------------------------------------------------- the step on a small mart
@@ -238,7 +240,7 @@ def _run(warehouse: Warehouse, tmp_path: Path, batch_rows: int, plan: WindowPlan
          monkeypatch: pytest.MonkeyPatch | None = None) -> quality.QualityReport:
     if plan is not None:
         assert monkeypatch is not None
-        monkeypatch.setattr(quality, "read_plan", lambda *args, **kwargs: plan)
+        monkeypatch.setattr(quality_run, "read_plan", lambda *args, **kwargs: plan)
     lines: list[str] = []
     report = quality.run_quality(warehouse, [_mart()], {"model.p.fct_things"}, None, tmp_path / f"docs{batch_rows}",
                                  lines.append, invocation_id="inv", batch_rows=batch_rows)

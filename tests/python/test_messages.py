@@ -25,7 +25,8 @@ import pytest
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 
-from kpi_pipeline import artifacts, loader, pipeline, quality, summary  # noqa: E402
+from kpi_pipeline import artifacts, failures, load as loader, preflight, quality, run_state, steps, summary  # noqa: E402
+from kpi_pipeline.quality import empty  # noqa: E402
 from kpi_pipeline.artifacts import NodeResult  # noqa: E402
 from kpi_pipeline.quarantine import QuarantineReport, TableQuarantine  # noqa: E402
 from kpi_pipeline.settings import RunConfig  # noqa: E402
@@ -104,7 +105,7 @@ MANIFEST = {
 
 
 def test_an_empty_mart_names_the_raw_tables_and_files_it_lacks() -> None:
-    from kpi_pipeline.expectations import EMPTY_CHECK
+    from kpi_pipeline.quality.suites import EMPTY_CHECK
 
     (mart,) = artifacts.discover_marts(MANIFEST)
     con = duckdb.connect()
@@ -117,7 +118,7 @@ def test_an_empty_mart_names_the_raw_tables_and_files_it_lacks() -> None:
     failed = quality.Outcome(suite="dim_ads", check=EMPTY_CHECK, expectation="expect_table_row_count_to_be_between",
                              column=None, success=False)
     report = quality.QualityReport()
-    outcomes = quality._empty_inputs_are_a_warning(con, mart, [failed], report)
+    outcomes = empty._empty_inputs_are_a_warning(con, mart, [failed], report)
     assert [o.success for o in outcomes] == [True]
     (warning,) = report.warnings
     assert "int_ads_checked" not in warning and "int_campaigns_checked" not in warning, warning
@@ -137,7 +138,7 @@ def test_a_table_above_the_threshold_is_one_failure_naming_its_gate(tmp_path: Pa
                "test_metadata": {"name": "quarantine_below_threshold", "kwargs": {"raw_table": "ads_campaigns"}}},
         "model.p.int_campaigns_checked": {"resource_type": "model", "name": "int_campaigns_checked"},
     }}
-    state = pipeline.RunState(RunConfig(project_dir=PROJECT_DIR, target="duckdb", output_dir=tmp_path / "out",
+    state = run_state.RunState(RunConfig(project_dir=PROJECT_DIR, target="duckdb", output_dir=tmp_path / "out",
                                         target_path=tmp_path / "target", log_path=tmp_path / "logs"))
     state.warehouse = Warehouse(target="duckdb", kind="duckdb", duckdb_path=tmp_path / "w.duckdb")
     state.results = [node("model.p.quarantine_summary", "model", "success"),
@@ -146,10 +147,10 @@ def test_a_table_above_the_threshold_is_one_failure_naming_its_gate(tmp_path: Pa
     table = TableQuarantine(raw_table="ads_campaigns", raw_rows=10, clean_rows=8, quarantined_rows=2, rejected_rows=2,
                             held_back_rows=0, rejected_share=0.2, threshold=0.01, above_threshold=True,
                             rules={"unknown_reference (channel_id)": 2}, examples=["c1: channel x"])
-    monkeypatch.setattr(pipeline.quarantine, "read_report",
+    monkeypatch.setattr(steps.quarantine, "read_report",
                         lambda warehouse: QuarantineReport(threshold=0.01, tables={"ads_campaigns": table}))
-    pipeline.collect_dbt_failures(state, manifest)
-    pipeline.quarantine_step(state)
+    failures.collect_dbt_failures(state, manifest)
+    steps.quarantine_step(state)
     assert len(state.failures) == 1, [f["text"] for f in state.failures]
     (failure,) = state.failures
     assert failure["kind"] == "quarantine" and failure["raw_table"] == "ads_campaigns"
@@ -167,13 +168,13 @@ def test_an_empty_table_is_not_said_to_hold_data() -> None:
     con = duckdb.connect()
     con.execute("create schema raw")
     con.execute("create table raw.ads_campaigns (campaign_id varchar)")
-    owner = pipeline.demo_owner(con, "duckdb", "raw")
+    owner = steps.demo_owner(con, "duckdb", "raw")
     assert not owner.demo_allowed
     assert "holds data" not in owner.reason, owner.reason
     assert owner.reason.startswith("raw.ads_campaigns is an empty table that is not the demo's"), owner.reason
     # a table with rows is named first, whatever the order of the contract
     con.execute("create table raw.crm_leads as select 'l1' as lead_id")
-    assert pipeline.demo_owner(con, "duckdb", "raw").reason.startswith(
+    assert steps.demo_owner(con, "duckdb", "raw").reason.startswith(
         "raw.crm_leads holds data that is not the demo's")
 
 
@@ -192,7 +193,7 @@ def test_an_empty_table_is_not_said_to_hold_data() -> None:
     ("kpis.duckdb", {"crm_source": "hubspot"}, None),
 ])
 def test_a_duckdb_file_named_like_a_vendor_schema_is_refused(file: str, dbt_vars: dict, clash: str | None) -> None:
-    message = pipeline.vendor_catalog_clash(Path("/w") / file, dbt_vars, {"crm_source": "contract"})
+    message = preflight.vendor_catalog_clash(Path("/w") / file, dbt_vars, {"crm_source": "contract"})
     if clash is None:
         assert message is None, message
     else:
@@ -214,7 +215,7 @@ def test_an_empty_mart_names_only_the_raw_tables_that_left_it_empty() -> None:
     """The walk up the lineage stops at a model with rows: a mart of reps, empty because the reps file is, does
     not blame the ads files behind the as-of date it also reads (issue 23: every empty raw table upstream was
     named)."""
-    from kpi_pipeline.expectations import EMPTY_CHECK
+    from kpi_pipeline.quality.suites import EMPTY_CHECK
 
     manifest = {
         "sources": {
@@ -248,7 +249,7 @@ def test_an_empty_mart_names_only_the_raw_tables_that_left_it_empty() -> None:
     failed = quality.Outcome(suite="dim_sales_reps", check=EMPTY_CHECK,
                              expectation="expect_table_row_count_to_be_between", column=None, success=False)
     report = quality.QualityReport()
-    quality._empty_inputs_are_a_warning(con, mart, [failed], report)
+    empty._empty_inputs_are_a_warning(con, mart, [failed], report)
     (warning,) = report.warnings
     assert warning.startswith("marts.dim_sales_reps is empty: raw.crm_sales_reps has no rows"), warning
     assert "ads_spend_daily" not in warning, warning
@@ -294,7 +295,7 @@ def test_a_null_in_a_not_null_column_names_the_model_column_and_rows(tmp_path: P
             ('L3', timestamp '2026-01-03', date '2026-01-03', null, 'DE', 'mid_market'),
             ('L3', timestamp '2026-01-04', date '2026-01-04', 'Beta', 'DE', 'giant'))
             as t(lead_id, created_at, created_date, company_name, country, segment)""")
-    state = pipeline.RunState(RunConfig(project_dir=PROJECT_DIR, target="duckdb", output_dir=tmp_path / "out",
+    state = run_state.RunState(RunConfig(project_dir=PROJECT_DIR, target="duckdb", output_dir=tmp_path / "out",
                                         target_path=tmp_path / "target", log_path=tmp_path / "logs"))
     state.warehouse = Warehouse(target="duckdb", kind="duckdb", duckdb_path=db)
     uid = CHECKS_TEST + ".abc"
@@ -308,7 +309,7 @@ def test_a_null_in_a_not_null_column_names_the_model_column_and_rows(tmp_path: P
               "test_metadata": {"name": "column_checks", "kwargs": {"not_null": ["lead_id", "company_name"]}}},
         "model.p.stg_crm__leads": {"resource_type": "model", "name": "stg_crm__leads"},
     }}
-    pipeline.collect_dbt_failures(state, manifest)
+    failures.collect_dbt_failures(state, manifest)
     (failure,) = state.failures
     text = failure["text"]
     assert text.startswith("dbt test column_checks_stg_crm__leads on stg_crm__leads: fail, 3 failing check(s): "), text

@@ -95,7 +95,7 @@ def _months_outcomes(tmp_path: Path, months: list[str], as_of: dt.date, data_thr
     import pandas as pd
 
     from kpi_pipeline.artifacts import Mart
-    from kpi_pipeline.expectations import months_suite
+    from kpi_pipeline.quality.suites import months_suite
     from kpi_pipeline.quality import Validator
     from kpi_pipeline.warehouse import Warehouse
 

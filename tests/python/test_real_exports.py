@@ -393,7 +393,7 @@ def test_a_full_disk_during_the_build_is_an_error_with_its_cause() -> None:
 
     raw = loader.discover(copy_demo_data(Path(os.environ.get("TMPDIR", "/tmp")) / f"disk-{os.getpid()}"))[0]
     assert "disk is full" in _disk_hint(OSError("IO Error: No space left on device"), raw)
-    source = (PROJECT_DIR / "scripts" / "kpi_pipeline" / "pipeline.py").read_text()
+    source = (PROJECT_DIR / "scripts" / "kpi_pipeline" / "steps.py").read_text()
     assert 'raise PipelineError(\n                f"No space left on device during the build' in source
 
 

@@ -175,7 +175,7 @@ def test_the_comparison_notices_differences() -> None:
 def test_a_mart_of_optional_input_may_be_empty() -> None:
     """fct_kpi_targets says `meta: may_be_empty` (no targets is a supported load); other marts must have rows."""
     from kpi_pipeline.artifacts import Mart
-    from kpi_pipeline.expectations import ColumnInfo, mart_suite
+    from kpi_pipeline.quality.suites import ColumnInfo, mart_suite
 
     def suite(meta: dict) -> list[str]:
         mart = Mart(unique_id="model.p.m", name="m", schema="marts", alias="m", path="models/semantic/m.sql",

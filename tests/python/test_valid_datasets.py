@@ -35,7 +35,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from kpi_pipeline import loader  # noqa: E402
+from kpi_pipeline import load as loader  # noqa: E402
 from kpi_pipeline.contract import TABLES, TABLES_BY_NAME  # noqa: E402
 from kpi_pipeline.demo_files import copy_demo_data  # noqa: E402
 from rawdata import RawData, month_start, to_utc  # noqa: E402

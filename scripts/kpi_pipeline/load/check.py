@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 
-from kpi_pipeline.load.files import RawFile, FileCheck
+from kpi_pipeline.load.exact import exact_check
+from kpi_pipeline.load.fast import _fast_rows, _fast_values_clean
+from kpi_pipeline.load.files import FileCheck, RawFile
 from kpi_pipeline.load.header import _header_problems
 from kpi_pipeline.load.rows import _read_header
-from kpi_pipeline.load.fast import _fast_rows, _fast_values_clean
-from kpi_pipeline.load.exact import exact_check
 
 
 def check_file(raw: RawFile) -> FileCheck:

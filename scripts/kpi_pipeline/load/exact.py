@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 
-from kpi_pipeline.load.files import RawFile, FileCheck
-from kpi_pipeline.load.header import _PATTERNS, _TYPE_WORDS, MAX_EXAMPLES, parses_as, _header_problems
 from kpi_pipeline.load.byte_scan import _byte_problems
-from kpi_pipeline.load.rows import CsvProblem, _open_text, _csv_rows, _table_rows
+from kpi_pipeline.load.files import FileCheck, RawFile
+from kpi_pipeline.load.header import MAX_EXAMPLES, _PATTERNS, _TYPE_WORDS, _header_problems, parses_as
+from kpi_pipeline.load.rows import CsvProblem, _csv_rows, _open_text, _table_rows
 
 
 def exact_check(raw: RawFile) -> FileCheck:

@@ -8,11 +8,11 @@ import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from kpi_pipeline.warehouse import quote_ident
 from kpi_pipeline.load.files import RawFile
 from kpi_pipeline.load.header import MAX_FIELD_BYTES, _PATTERNS, parses_as
-from kpi_pipeline.load.rows import _open_text, _is_text, _parquet_values
+from kpi_pipeline.load.rows import _is_text, _open_text, _parquet_values
 from kpi_pipeline.load.sql import _sql_literal
+from kpi_pipeline.warehouse import quote_ident
 
 
 # what Python's str.strip() strips: the SQL checks trim values with exactly these characters

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from kpi_pipeline.load.byte_scan import _byte_problems
 from kpi_pipeline.load.files import RawFile
 from kpi_pipeline.load.header import MAX_FIELD_BYTES
-from kpi_pipeline.load.byte_scan import _byte_problems
 
 
 PARQUET_BATCH_ROWS = 65_536  # rows per batch when Python reads a Parquet file's values

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kpi_pipeline.errors import PipelineError
-from kpi_pipeline.warehouse import Warehouse
-from kpi_pipeline.load.files import RAW_SCHEMA, RawFile, LoadedTable, FileCheck
-from kpi_pipeline.load.discover import REFERENCE_DEFAULTS
 from kpi_pipeline.load.check import check_file
+from kpi_pipeline.load.discover import REFERENCE_DEFAULTS
+from kpi_pipeline.load.files import RAW_SCHEMA, FileCheck, LoadedTable, RawFile
 from kpi_pipeline.load.to_duckdb import _load_duckdb
 from kpi_pipeline.load.to_postgres import _load_postgres
+from kpi_pipeline.warehouse import Warehouse
 
 
 def load_all(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 
 from kpi_pipeline.contract import Table
-from kpi_pipeline.warehouse import quote_ident
 from kpi_pipeline.load.files import RawFile
+from kpi_pipeline.warehouse import quote_ident
 
 
 def _sql_literal(text: str) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from kpi_pipeline.errors import PipelineError
-from kpi_pipeline.raw_schema import load_mark, set_comment
-from kpi_pipeline.warehouse import quote_ident, relation
 from kpi_pipeline.load.files import RAW_SCHEMA, RawFile
 from kpi_pipeline.load.header import MAX_FIELD_BYTES, file_columns
-from kpi_pipeline.load.sql import _sql_literal, _positional_select, _disk_hint, _first_line
+from kpi_pipeline.load.sql import _disk_hint, _first_line, _positional_select, _sql_literal
+from kpi_pipeline.raw_schema import load_mark, set_comment
+from kpi_pipeline.warehouse import quote_ident, relation
 
 
 def _load_duckdb(conn: Any, raw: RawFile, schema: str = RAW_SCHEMA,

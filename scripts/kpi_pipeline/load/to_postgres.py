@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from kpi_pipeline.errors import PipelineError
-from kpi_pipeline.raw_schema import load_mark, set_comment
-from kpi_pipeline.warehouse import quote_ident, relation
 from kpi_pipeline.load.files import RAW_SCHEMA, RawFile
 from kpi_pipeline.load.header import file_columns
 from kpi_pipeline.load.rows import PARQUET_BATCH_ROWS, _open_parquet
-from kpi_pipeline.load.sql import _positional_select, _disk_hint, _first_line
+from kpi_pipeline.load.sql import _disk_hint, _first_line, _positional_select
+from kpi_pipeline.raw_schema import load_mark, set_comment
+from kpi_pipeline.warehouse import quote_ident, relation
 
 
 def _csv_buffer(raw: RawFile) -> tuple[list[str], Any]:

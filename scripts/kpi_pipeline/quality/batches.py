@@ -8,7 +8,7 @@ row positions offset by the rows before their batch), and the merged outcome
 fails when any batch failed (with `mostly`: when the summed share misses it).
 Expectations that need the whole table at once (uniqueness, row counts,
 distinct values) do not merge: such a suite is refused, and those checks run
-in SQL instead (`quality.py`).
+in SQL instead (`table_checks.py`).
 """
 
 from __future__ import annotations
