@@ -63,16 +63,14 @@
 {#- leads_with_activity_since(window_start, with_touches=false): a query of lead_ids (one column, distinct)
     whose lifecycle may have changed since window_start: leads created, lead status changes, and opportunity
     creations and stage changes (via the opportunity's lead) on a day in [window_start, as-of date], and with
-    `with_touches` the leads touched then (int_lead_activity). The per-lead models recompute these leads
-    entirely. Models calling it need `-- depends_on:` comments for int_lead_activity and int_as_of_date: dbt
+    `with_touches` the leads touched then (int_lead_activity; without, int_lead_funnel_activity: the lifecycle
+    does not wait for the touches' checks). The per-lead models recompute these leads entirely. Models calling
+    it need `-- depends_on:` comments for that model and int_as_of_date: dbt
     does not see refs inside `if is_incremental()` while parsing. -#}
 {% macro leads_with_activity_since(window_start, with_touches=false) -%}
     select distinct activity.lead_id
-    from {{ ref('int_lead_activity') }} as activity
+    from {{ ref('int_lead_activity' if with_touches else 'int_lead_funnel_activity') }} as activity
     where
         activity.activity_date >= {{ window_start }}
         and activity.activity_date <= {{ as_of_date() }}
-        {%- if not with_touches %}
-        and activity.activity_type <> 'touch'
-        {%- endif %}
 {%- endmacro %}

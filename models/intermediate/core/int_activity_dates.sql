@@ -1,45 +1,55 @@
 {#-
     One row: the first and the latest date of the activity tables (leads,
     touchpoints, spend, lead status changes, opportunity stage changes, and
-    opportunities' creation and, for closed deals, close dates), computed once
-    for int_as_of_date (the latest date is the default as-of date) and dim_date
-    (the calendar starts at the first month with data).
+    opportunities' creation and, for closed deals, close dates), read from the
+    first layer (the base_ models: every raw row typed, with its single-table
+    contract verdict; rows with a verdict are left out). The latest date is the
+    default as-of date (int_as_of_date); the first date starts the activity
+    calendar (int_activity_months) and, with billing's and finance's first
+    dates, the date dimension (int_calendar_dates, dim_date). Reading the first
+    layer instead of the checked models keeps the as-of date off the cross-system
+    checks (FX rates, channels, campaigns): a mart depends on the source systems
+    it reads and on the activity tables' dates, nothing else (docs/architecture.md).
 -#}
 with
 
 lead_dates as (
 
     select
-        min(created_date) as first_date,
-        max(created_date) as latest_date
-    from {{ ref('stg_crm__leads') }}
+        min(cast(typed__created_at as date)) as first_date,
+        max(cast(typed__created_at as date)) as latest_date
+    from {{ ref('base_crm__leads') }}
+    where dq_rule is null
 
 ),
 
 touchpoint_dates as (
 
     select
-        min(touched_date) as first_date,
-        max(touched_date) as latest_date
-    from {{ ref('int_touchpoints_checked') }}
+        min(cast(typed__touched_at as date)) as first_date,
+        max(cast(typed__touched_at as date)) as latest_date
+    from {{ ref('base_marketing__touchpoints') }}
+    where dq_rule is null
 
 ),
 
 spend_dates as (
 
     select
-        min(spend_date) as first_date,
-        max(spend_date) as latest_date
-    from {{ ref('int_spend_daily_checked') }}
+        min(typed__spend_date) as first_date,
+        max(typed__spend_date) as latest_date
+    from {{ ref('base_ads__spend_daily') }}
+    where dq_rule is null
 
 ),
 
 lead_status_dates as (
 
     select
-        min(changed_date) as first_date,
-        max(changed_date) as latest_date
-    from {{ ref('stg_crm__lead_status_history') }}
+        min(cast(typed__changed_at as date)) as first_date,
+        max(cast(typed__changed_at as date)) as latest_date
+    from {{ ref('base_crm__lead_status_history') }}
+    where dq_rule is null
 
 ),
 
@@ -49,8 +59,9 @@ opportunity_stage_dates as (
 
     select
         cast(null as date) as first_date,
-        max(changed_date) as latest_date
-    from {{ ref('int_opportunity_stage_history_checked') }}
+        max(cast(typed__changed_at as date)) as latest_date
+    from {{ ref('base_crm__opportunity_stage_history') }}
+    where dq_rule is null
 
 ),
 
@@ -60,14 +71,18 @@ opportunity_stage_dates as (
 opportunity_dates as (
 
     select
-        min(created_date) as first_date,
+        min(cast(typed__created_at as date)) as first_date,
         max(
             case
-                when stage in ('closed_won', 'closed_lost') and close_date > created_date then close_date
-                else created_date
+                when
+                    lower(typed__stage) in ('closed_won', 'closed_lost')
+                    and cast(typed__close_date as date) > cast(typed__created_at as date)
+                    then cast(typed__close_date as date)
+                else cast(typed__created_at as date)
             end
         ) as latest_date
-    from {{ ref('int_opportunities_checked') }}
+    from {{ ref('base_crm__opportunities') }}
+    where dq_rule is null
 
 ),
 

@@ -10,7 +10,7 @@
     unique_key='lead_id',
     incremental_strategy='delete+insert',
 ) }}
--- depends_on: {{ ref('int_lead_activity') }}
+-- depends_on: {{ ref('int_lead_funnel_activity') }}
 
 with
 

@@ -3,7 +3,7 @@
     (total, channel_group, channel) x attribution model:
       channel CAC          = media spend / attributed new customers (won deals)
       cost per opportunity = media spend / attributed opportunities created
-    Built on the rows of kpi_marketing_roi (macros/attribution/marketing_roi.sql),
+    Built on the rows of int_marketing_roi_monthly (also kpi_marketing_roi's),
     which hold the spine, the spend and the attributed counts. Attributed counts summed over the channels of a
     month equal the month's won deals / created opportunities in every model
     (the unattributed bucket included), so the channel rows reconcile with
@@ -12,11 +12,9 @@
 -#}
 with
 
-{{ marketing_roi_ctes() }}
-
 acquisition_rows as (
 
-    select * from marketing_roi
+    select * from {{ ref('int_marketing_roi_monthly') }}
     where dimension_type in ('total', 'channel_group', 'channel')
 
 ),

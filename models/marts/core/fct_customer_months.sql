@@ -1,11 +1,9 @@
 {#-
     One row per customer x month of its subscription life (int_customer_months)
-    with the customer's acquisition month, channel and segment, computed as in
-    fct_customers (macros/kpi/customers_acquired.sql).
+    with the customer's acquisition month, channel and segment (int_customers_acquired, as in
+    fct_customers).
 -#}
 with
-
-{{ customers_acquired_ctes(acquisition_only=true) }}
 
 customer_months as (
 
@@ -20,7 +18,7 @@ acquisitions as (
         acquisition_month,
         acquisition_channel_id,
         segment
-    from customers_acquired
+    from {{ ref('int_customers_acquired') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 months as (
 
-    {{ kpi_months() }}
+    {{ kpi_months('dim_date') }}
 
 ),
 

@@ -1,11 +1,23 @@
 {#-
-    Cost per lead: marketing spend / new leads, per month, in total, per
-    channel and per campaign (macros/kpi/cost_per_lead.sql, shared with
-    kpi_cost_per_opportunity).
+    Cost per lead: marketing spend / new leads, per month, in total, per channel and per campaign. The rows are
+    computed in int_cost_per_lead_monthly, which kpi_cost_per_opportunity shares.
 -#}
 with
 
-{{ cost_per_lead_ctes() }}
+cost_per_lead as (
+
+    select
+        period_month,
+        fiscal_year,
+        fiscal_quarter,
+        dimension_type,
+        dimension_value,
+        marketing_spend,
+        new_leads,
+        cost_per_lead
+    from {{ ref('int_cost_per_lead_monthly') }}
+
+),
 
 final as (
 

@@ -1,7 +1,20 @@
 with
 
 -- spend, leads and CPL per month and dimension: the same spine and spend side as kpi_cost_per_lead
-{{ cost_per_lead_ctes() }}
+cost_per_lead as (
+
+    select
+        period_month,
+        fiscal_year,
+        fiscal_quarter,
+        dimension_type,
+        dimension_value,
+        marketing_spend,
+        new_leads,
+        cost_per_lead
+    from {{ ref('int_cost_per_lead_monthly') }}
+
+),
 
 opportunities as (
 
@@ -15,23 +28,7 @@ opportunities as (
 
 opportunities_by_dimension as (
 
-    select
-        period_month,
-        'total' as dimension_type,
-        'all' as dimension_value
-    from opportunities
-    union all
-    select
-        period_month,
-        'channel' as dimension_type,
-        channel_id as dimension_value
-    from opportunities
-    union all
-    select
-        period_month,
-        'campaign' as dimension_type,
-        campaign_id as dimension_value
-    from opportunities
+    {{ kpi_dimension_rows('opportunities', {'channel': 'channel_id', 'campaign': 'campaign_id'}) }}
 
 ),
 

@@ -18,7 +18,7 @@ customers as (
 
 months as (
 
-    {{ kpi_months() }}
+    {{ kpi_months('dim_date') }}
 
 ),
 
@@ -44,23 +44,10 @@ customer_movements as (
 
 movement_dimensions as (
 
-    select
-        'total' as dimension_type,
-        'all' as dimension_value,
-        customer_movements.*
-    from customer_movements
-    union all
-    select
-        'channel' as dimension_type,
-        coalesce(acquisition_channel_id, 'unknown') as dimension_value,
-        customer_movements.*
-    from customer_movements
-    union all
-    select
-        'segment' as dimension_type,
-        coalesce(segment, 'unknown') as dimension_value,
-        customer_movements.*
-    from customer_movements
+    {{ kpi_dimension_rows(
+        'customer_movements',
+        {'segment': "coalesce(segment, 'unknown')", 'channel': "coalesce(acquisition_channel_id, 'unknown')"}
+    ) }}
 
 ),
 
@@ -69,20 +56,9 @@ movement_dimensions as (
 dimension_members as (
 
     select
-        'total' as dimension_type,
-        'all' as dimension_value
-    union distinct
-    select
-        'segment' as dimension_type,
-        segment as dimension_value
-    from customers
-    where segment is not null
-    union distinct
-    select
-        'channel' as dimension_type,
-        channel_id as dimension_value
-    from {{ ref('dim_channels') }}
-    where channel_id != 'unattributed'
+        dimension_type,
+        dimension_value
+    from {{ ref('int_customer_dimension_members') }}
     union distinct
     select
         dimension_type,

@@ -27,7 +27,7 @@ customer_months as (
 
 months as (
 
-    {{ kpi_months() }}
+    {{ kpi_months('dim_date') }}
 
 ),
 

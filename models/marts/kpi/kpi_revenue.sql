@@ -5,7 +5,7 @@ won_deals as (
     -- final state as of the as-of date: a re-opened deal is one row, at its final close
     select
         opportunity_id,
-        close_month,
+        close_month as period_month,
         amount_reporting_at_close,
         owner_rep_id_at_close,
         team_id_at_close,
@@ -30,72 +30,21 @@ as_of as (
 
 deal_dimensions as (
 
-    select
-        close_month as period_month,
-        'total' as dimension_type,
-        'all' as dimension_value,
-        amount_reporting_at_close
-    from won_deals
-    union all
-    select
-        close_month as period_month,
-        'rep' as dimension_type,
-        coalesce(owner_rep_id_at_close, 'unknown') as dimension_value,
-        amount_reporting_at_close
-    from won_deals
-    union all
-    select
-        close_month as period_month,
-        'team' as dimension_type,
-        coalesce(team_id_at_close, 'unknown') as dimension_value,
-        amount_reporting_at_close
-    from won_deals
-    union all
-    select
-        close_month as period_month,
-        'segment' as dimension_type,
-        coalesce(segment, 'unknown') as dimension_value,
-        amount_reporting_at_close
-    from won_deals
-    union all
-    select
-        close_month as period_month,
-        'channel' as dimension_type,
-        coalesce(channel_id, 'unknown') as dimension_value,
-        amount_reporting_at_close
-    from won_deals
+    {{ kpi_dimension_rows(
+        'won_deals',
+        {'rep': "coalesce(owner_rep_id_at_close, 'unknown')", 'team': "coalesce(team_id_at_close, 'unknown')",
+        'segment': "coalesce(segment, 'unknown')", 'channel': "coalesce(channel_id, 'unknown')"}
+    ) }}
 
 ),
 
--- every value a breakdown can take, so a rep, team, segment or channel
--- without bookings in a month still has its row (with 0)
+-- every value a breakdown can take (int_deal_dimension_members) and every value a deal carries
 dimension_members as (
 
     select
-        'total' as dimension_type,
-        'all' as dimension_value
-    union distinct
-    select
-        'rep' as dimension_type,
-        rep_id as dimension_value
-    from {{ ref('dim_sales_reps') }}
-    union distinct
-    select
-        'team' as dimension_type,
-        team_id as dimension_value
-    from {{ ref('int_rep_team_history') }}
-    union distinct
-    select
-        'segment' as dimension_type,
-        segment as dimension_value
-    from {{ ref('fct_opportunities') }}
-    where segment is not null
-    union distinct
-    select
-        'channel' as dimension_type,
-        channel_id as dimension_value
-    from {{ ref('dim_channels') }}
-    where channel_id != 'unattributed'
+        dimension_type,
+        dimension_value
+    from {{ ref('int_deal_dimension_members') }}
     union distinct
     select
         dimension_type,

@@ -6,7 +6,7 @@ closed_deals as (
     -- is one row in the month of its final close
     select
         opportunity_id,
-        close_month,
+        close_month as period_month,
         is_won,
         amount_reporting_at_close,
         owner_rep_id_at_close,
@@ -26,77 +26,22 @@ months as (
 
 deal_dimensions as (
 
-    select
-        close_month as period_month,
-        'total' as dimension_type,
-        'all' as dimension_value,
-        is_won,
-        amount_reporting_at_close
-    from closed_deals
-    union all
-    select
-        close_month as period_month,
-        'rep' as dimension_type,
-        coalesce(owner_rep_id_at_close, 'unknown') as dimension_value,
-        is_won,
-        amount_reporting_at_close
-    from closed_deals
-    union all
-    select
-        close_month as period_month,
-        'team' as dimension_type,
-        coalesce(team_id_at_close, 'unknown') as dimension_value,
-        is_won,
-        amount_reporting_at_close
-    from closed_deals
-    union all
-    select
-        close_month as period_month,
-        'segment' as dimension_type,
-        coalesce(segment, 'unknown') as dimension_value,
-        is_won,
-        amount_reporting_at_close
-    from closed_deals
-    union all
-    select
-        close_month as period_month,
-        'channel' as dimension_type,
-        coalesce(channel_id, 'unknown') as dimension_value,
-        is_won,
-        amount_reporting_at_close
-    from closed_deals
+    {{ kpi_dimension_rows(
+        'closed_deals',
+        {'rep': "coalesce(owner_rep_id_at_close, 'unknown')", 'team': "coalesce(team_id_at_close, 'unknown')",
+        'segment': "coalesce(segment, 'unknown')", 'channel': "coalesce(channel_id, 'unknown')"}
+    ) }}
 
 ),
 
--- every value a breakdown can take, so a rep with no closed deal in a month
--- still has its row (0 closed, win rate null)
+-- every value a breakdown can take (int_deal_dimension_members: a rep with no closed deal in a month still
+-- has its row, 0 closed, win rate null) and every value a deal carries
 dimension_members as (
 
     select
-        'total' as dimension_type,
-        'all' as dimension_value
-    union distinct
-    select
-        'rep' as dimension_type,
-        rep_id as dimension_value
-    from {{ ref('dim_sales_reps') }}
-    union distinct
-    select
-        'team' as dimension_type,
-        team_id as dimension_value
-    from {{ ref('int_rep_team_history') }}
-    union distinct
-    select
-        'segment' as dimension_type,
-        segment as dimension_value
-    from {{ ref('fct_opportunities') }}
-    where segment is not null
-    union distinct
-    select
-        'channel' as dimension_type,
-        channel_id as dimension_value
-    from {{ ref('dim_channels') }}
-    where channel_id != 'unattributed'
+        dimension_type,
+        dimension_value
+    from {{ ref('int_deal_dimension_members') }}
     union distinct
     select
         dimension_type,

@@ -1,12 +1,11 @@
 {#-
-    cost_per_lead_ctes(): the CTEs of the cost-per-lead mart, ending with
-    `cost_per_lead` (one row per month x dimension: total, channel, campaign;
-    marketing spend, new leads, CPL). kpi_cost_per_lead selects it as it is;
-    kpi_cost_per_opportunity adds the opportunities to the same rows, so the two
-    marts share one spine and one spend side without one mart reading the
-    other. Each CTE ends with a comma: the caller follows with its own.
+    Marketing spend, new leads and cost per lead per month, in total, per channel and per campaign: one row per
+    month x dimension value with any spend or any lead (full outer coverage: a month without either is a row of
+    zeros). kpi_cost_per_lead publishes it; kpi_cost_per_opportunity adds the deals to the same rows, so the two
+    marts share one spine and one spend side without one mart reading the other.
 -#}
-{% macro cost_per_lead_ctes() -%}
+with
+
 months as (
 
     {{ kpi_months() }}
@@ -37,48 +36,13 @@ leads as (
 
 spend_by_dimension as (
 
-    select
-        period_month,
-        'total' as dimension_type,
-        'all' as dimension_value,
-        spend_amount_reporting
-    from spend
-    union all
-    select
-        period_month,
-        'channel' as dimension_type,
-        channel_id as dimension_value,
-        spend_amount_reporting
-    from spend
-    union all
-    select
-        period_month,
-        'campaign' as dimension_type,
-        campaign_id as dimension_value,
-        spend_amount_reporting
-    from spend
+    {{ kpi_dimension_rows('spend', {'channel': 'channel_id', 'campaign': 'campaign_id'}) }}
 
 ),
 
 leads_by_dimension as (
 
-    select
-        period_month,
-        'total' as dimension_type,
-        'all' as dimension_value
-    from leads
-    union all
-    select
-        period_month,
-        'channel' as dimension_type,
-        channel_id as dimension_value
-    from leads
-    union all
-    select
-        period_month,
-        'campaign' as dimension_type,
-        campaign_id as dimension_value
-    from leads
+    {{ kpi_dimension_rows('leads', {'channel': 'channel_id', 'campaign': 'campaign_id'}) }}
 
 ),
 
@@ -131,7 +95,7 @@ spine as (
 
 ),
 
-cost_per_lead as (
+final as (
 
     select
         spine.period_month,
@@ -155,5 +119,6 @@ cost_per_lead as (
             and spine.dimension_type = leads_monthly.dimension_type
             and spine.dimension_value = leads_monthly.dimension_value
 
-),
-{%- endmacro %}
+)
+
+select * from final

@@ -1,13 +1,12 @@
 {#-
-    marketing_roi_ctes(): the CTEs of kpi_marketing_roi, ending with
-    `marketing_roi` (one row per month x dimension x attribution model: media
-    spend, attributed revenue, deals and opportunities, ROI and ROAS; see the
-    model's docs). kpi_marketing_roi selects it as it is; kpi_attributed_acquisition
-    takes its total, channel-group and channel rows, so the two marts share one
-    spine and one spend side without one mart reading the other. Each CTE ends
-    with a comma: the caller follows with its own.
+    Marketing ROI and ROAS per month x dimension (total, channel group, channel, campaign, ad) x attribution
+    model: media spend (fct_marketing_spend_daily, reporting currency), attributed opportunities, pipeline, won
+    deals and revenue (fct_attribution_credit), ROI = (revenue - spend) / spend and ROAS = revenue / spend
+    with their parts. Full outer coverage: every month of the activity calendar x every dimension value with
+    any spend or any credit x every model, zeros where a side is missing. kpi_marketing_roi publishes it;
+    kpi_attributed_acquisition takes its total, channel-group and channel rows, so the two marts share one
+    spine and one spend side without one mart reading the other.
 -#}
-{% macro marketing_roi_ctes() -%}
 {%- set dimensions = [
     ('total', "'all'"),
     ('channel_group', 'channel_group'),
@@ -15,6 +14,7 @@
     ('campaign', 'campaign_id'),
     ('ad', 'ad_id'),
 ] %}
+with
 
 months as (
 
@@ -235,7 +235,7 @@ joined as (
 
 ),
 
-marketing_roi as (
+final as (
 
     select
         period_month,
@@ -260,5 +260,6 @@ marketing_roi as (
         {{ attribution_ratio('attributed_revenue', 'marketing_spend') }} as roas
     from joined
 
-),
-{%- endmacro %}
+)
+
+select * from final
