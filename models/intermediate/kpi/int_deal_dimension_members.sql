@@ -1,7 +1,7 @@
 {#-
     Every value a deal breakdown can take (kpi_revenue, kpi_win_rate), so a rep, team, segment or channel
-    without a deal in a month still has its row (with 0): the total, every sales rep, every team a rep
-    belonged to, every deal segment and every channel of the taxonomy but 'unattributed'. The marts add the
+    without a deal in a month still has its row (with 0): the total, every sales rep (dim_sales_reps' reps),
+    every team a rep belonged to, every deal segment and every channel of the taxonomy but 'unattributed'. The marts add the
     values only their deals carry (an 'unknown' owner, a channel outside the taxonomy).
 -#}
 with
@@ -15,7 +15,7 @@ final as (
     select
         'rep' as dimension_type,
         rep_id as dimension_value
-    from {{ ref('dim_sales_reps') }}
+    from {{ ref('stg_crm__sales_reps') }}
     union distinct
     select
         'team' as dimension_type,

@@ -28,7 +28,7 @@ campaigns as (
     select
         campaign_id,
         channel_id
-    from {{ ref('int_campaigns_checked') }}
+    from {{ ref('dim_campaigns') }}
 
 ),
 
