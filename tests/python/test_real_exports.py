@@ -221,6 +221,18 @@ def test_dbt_refuses_a_bad_var_without_running_sql(tmp_path: Path) -> None:
     assert all("drop table" not in path.read_text() for path in compiled)
 
 
+def test_a_malformed_scorecard_kpi_is_a_compile_error_naming_it(tmp_path: Path) -> None:
+    """The scorecard is driven by var scorecard_kpis (dbt_project.yml): an entry with a misspelt key or a wrong
+    direction stops the compile with the entry's name, never a scorecard without the KPI."""
+    db = tmp_path / "w.duckdb"
+    kpis = [{"name": "mqls", "model": "kpi_mqls", "value": "new_mqls", "numerator": "new_mqls",
+             "direction": "higher_is_better", "additve": True}]
+    result = run_dbt(["compile", "--select", "kpi_scorecard", "--vars", json.dumps({"scorecard_kpis": kpis})],
+                     db, tmp_path)
+    assert result.returncode != 0
+    assert "var scorecard_kpis, mqls: unknown key(s) additve" in result.stdout, result.stdout[-2000:]
+
+
 def test_the_linters_var_stops_a_build(tmp_path: Path) -> None:
     """var lint_all_adapters (.sqlfluff only) gives the linter a short stand-in for the timestamp parser
     (docs/adapters.md): a dbt command that builds stops with an error before any SQL runs."""
