@@ -103,3 +103,15 @@ def test_the_longest_path_counts_hops_from_a_source() -> None:
     assert facts["longest_path_to_marts"] == ["raw.t", "base_t", "stg_t", "fct_t", "kpi_t"]
     assert facts["models_per_layer"] == {"marts": 3, "staging": 1, "staging/base": 1}
     assert facts["marts"]["kpi_t"]["tables"] == {"raw": ["t"]}
+
+
+def test_every_relation_name_fits_postgresql(demo_manifest: dict) -> None:
+    """PostgreSQL cuts identifiers at 63 bytes: a model's name with dbt's longest suffix (__dbt_backup) and a
+    unit test's name (the relation of its expected rows) must fit, the vendor adapters' disabled models included."""
+    nodes = list(demo_manifest["nodes"].values())
+    nodes += [node for versions in demo_manifest.get("disabled", {}).values() for node in versions]
+    too_long = sorted(node["name"] for node in nodes if node["resource_type"] in ("model", "seed", "snapshot")
+                      and len((node["name"] + "__dbt_backup").encode()) > 63)
+    too_long += sorted(test["name"] for test in demo_manifest.get("unit_tests", {}).values()
+                       if len(test["name"].encode()) > 63)
+    assert not too_long, too_long
