@@ -54,7 +54,7 @@ vendor_excluded_keys as (
     select
         record_id,
         min('{{ crm_source() }} ' || vendor_table || ' ' || record_id || ': ' || reason) as vendor_note
-    from {{ ref('stg_' ~ crm_source() ~ '__excluded_records') }}
+    from {{ ref('int_' ~ crm_source() ~ '__excluded_records') }}
     where vendor_table in ('lead', 'contact', 'opportunity', 'deal')
     group by record_id
 

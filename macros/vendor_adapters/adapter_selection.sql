@@ -96,10 +96,10 @@
     {%- set ads = ads_sources() -%}
     {%- set feeds = [] -%}
     {%- if crm != 'contract' and table_name in adapter_crm_tables() -%}
-        {%- do feeds.append('stg_' ~ crm ~ '__' ~ table_name) -%}
+        {%- do feeds.append(('int_' if crm == 'salesforce' else 'stg_') ~ crm ~ '__' ~ table_name) -%}
     {%- endif -%}
     {%- if crm == 'salesforce' and table_name == 'finance_fx_rates' -%}
-        {%- do feeds.append('stg_salesforce__finance_fx_rates') -%}
+        {%- do feeds.append('int_salesforce__finance_fx_rates') -%}
     {%- endif -%}
     {%- if crm != 'contract' and table_name in adapter_optional_contract_tables() -%}
         {%- do feeds.append('contract_if_present') -%}

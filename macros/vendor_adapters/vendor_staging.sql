@@ -64,3 +64,32 @@ where version_rank = 1
     {%- endfor -%}
     {{ return(fields) }}
 {%- endmacro %}
+
+
+{#- vendor_record_staging(source_name, table_name, columns, fields={}): the select of a CRM staging model (one
+    row per synced row; Salesforce and HubSpot sync one row per record): each column of `columns` (as
+    vendor_table reads them, '<name>[:<type>][><alias>]') under its alias, cast by its declared type through the
+    vendor_* value macros: text -> vendor_text, boolean -> vendor_bool, timestamp -> vendor_timestamp (UTC), date
+    -> a date, double / numeric / bigint -> vendor_decimal. The deletion flags (is_deleted, _fivetran_deleted,
+    _fivetran_active) are columns like any other: the mapping models leave the deleted rows out and the
+    excluded-records model lists them. `fields` adds output columns (name -> SQL expression) after them. -#}
+{% macro vendor_record_staging(source_name, table_name, columns, fields={}) -%}
+    {%- set casts = {
+        'text': vendor_text, 'boolean': vendor_bool, 'timestamp': vendor_timestamp, 'double': vendor_decimal,
+        'numeric': vendor_decimal, 'bigint': vendor_decimal,
+    } -%}
+    {%- set typed = {} -%}
+    {%- for item in columns -%}
+        {%- set alias_parts = item.split('>') -%}
+        {%- set parts = alias_parts[0].split(':') -%}
+        {%- set type_name = parts[1] if parts | length > 1 else 'text' -%}
+        {%- set alias = alias_parts[1] if alias_parts | length > 1 else parts[0] -%}
+        {%- if type_name == 'date' -%}
+            {%- do typed.update({alias: 'cast(' ~ vendor_timestamp(alias) ~ ' as date)'}) -%}
+        {%- else -%}
+            {%- do typed.update({alias: casts[type_name](alias)}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- do typed.update(fields) -%}
+    {{ return(vendor_staging(source_name, table_name, columns, typed)) }}
+{%- endmacro %}

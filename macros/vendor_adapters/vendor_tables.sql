@@ -103,11 +103,11 @@
 {%- endmacro %}
 
 
-{#- vendor_deleted_records(source_name, table_names, vendor_label): a select of the records of the listed vendor
+{#- vendor_deleted_records(vendor, table_names, vendor_label): a select of the records of the listed vendor
     tables that the vendor or the loader marks deleted (is_deleted, _fivetran_deleted), as (vendor_table,
-    record_id, reason), for an adapter's excluded-records model. Each table is read with vendor_table (a table or
-    flag the warehouse lacks: no rows). -#}
-{% macro vendor_deleted_records(source_name, table_names, vendor_label) -%}
+    record_id, reason), for an adapter's excluded-records model. Each table is read from its staging model
+    (stg_<vendor>__<table>, which keeps the deletion flags as columns; a table the warehouse lacks: no rows). -#}
+{% macro vendor_deleted_records(vendor, table_names, vendor_label) -%}
     {%- for table_name in table_names %}
     select
         '{{ table_name }}' as vendor_table,
@@ -117,9 +117,7 @@
                 then 'deleted in {{ vendor_label }} (is_deleted)'
             else 'deleted in {{ vendor_label }} (_fivetran_deleted)'
         end as reason
-    from (
-        {{ vendor_table(source_name, table_name, ['id', 'is_deleted:boolean', '_fivetran_deleted:boolean']) | indent(8) }}
-    ) as deleted_{{ table_name }}
+    from {{ ref('stg_' ~ vendor ~ '__' ~ table_name) }} as deleted_{{ table_name }}
     where
         {{ vendor_is_true('deleted_' ~ table_name ~ '.is_deleted') }}
         or {{ vendor_is_true('deleted_' ~ table_name ~ '._fivetran_deleted') }}

@@ -167,7 +167,7 @@ def hubspot_property_history(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return duckdb_build(
         tmp_path_factory, "hubspot_property_history", ("hubspot", "linkedin_ads"),
         {**HUBSPOT_VARS, "hubspot_lifecycle_source": "property_history"},
-        select=["+kpi_mqls", "+kpi_sqls", "+fct_leads", "stg_hubspot__excluded_records"],
+        select=["+kpi_mqls", "+kpi_sqls", "+fct_leads", "int_hubspot__excluded_records"],
     )
 
 
@@ -297,36 +297,42 @@ def test_the_adapter_builds_with_every_test(name: str, request: pytest.FixtureRe
 
 
 def test_lineage_shows_the_vendor_path(salesforce: Build) -> None:
-    """The base models read the vendor mapping models (and no contract source of a table the adapter feeds); the
-    mapping models read the vendor's sources."""
+    """The base models read the vendor mapping models (and no contract source of a table the adapter feeds); every
+    adapter is two layers: one staging model per synced vendor table, its source's only reader, and mapping models
+    (int_<vendor>__<raw table>, the excluded records) that read staging models only."""
     require(salesforce)
     nodes = salesforce.manifest["nodes"]
     parents = {n["name"]: n["depends_on"]["nodes"] for n in nodes.values() if n["resource_type"] == "model"}
-    assert parents["base_crm__leads"] == ["model.sales_marketing_kpis.stg_salesforce__crm_leads"]
-    assert "source.sales_marketing_kpis.salesforce.lead" in parents["stg_salesforce__crm_leads"]
+    assert parents["base_crm__leads"] == ["model.sales_marketing_kpis.int_salesforce__crm_leads"]
+    assert "model.sales_marketing_kpis.stg_salesforce__lead" in parents["int_salesforce__crm_leads"]
+    assert parents["stg_salesforce__lead"] == ["source.sales_marketing_kpis.salesforce.lead"]
+    assert parents["stg_salesforce_history__opportunity"] == [
+        "source.sales_marketing_kpis.salesforce_history.opportunity"]
     assert set(parents["base_ads__spend_daily"]) == {
         "model.sales_marketing_kpis.int_google_ads__ads_spend_daily",
         "model.sales_marketing_kpis.int_facebook_ads__ads_spend_daily",
     }
-    # the ad platforms in two layers: one staging model per synced table, its source's only reader; the mapping
-    # (int_<platform>__<raw table>) reads staging models only
+    # two layers: one staging model per synced table, its source's only reader; the mapping
+    # (int_<vendor>__<raw table>, int_<crm>__excluded_records) reads staging models only
     assert parents["stg_google_ads__ad_stats"] == ["source.sales_marketing_kpis.google_ads.ad_stats"]
     for name, depends_on in parents.items():
-        if name.startswith(("stg_google_ads__", "stg_facebook_ads__")):
+        if name.startswith(("stg_google_ads__", "stg_facebook_ads__", "stg_salesforce__",
+                            "stg_salesforce_history__")):
             assert len(depends_on) == 1 and depends_on[0].startswith("source."), (name, depends_on)
-        if name.startswith(("int_google_ads__", "int_facebook_ads__")):
+        if name.startswith(("int_google_ads__", "int_facebook_ads__", "int_salesforce__")):
             assert all(p.split(".")[-1].startswith("stg_") for p in depends_on), (name, depends_on)
     source_readers = {}
     for name, depends_on in parents.items():
         for parent in depends_on:
-            if parent.startswith(("source.sales_marketing_kpis.google_ads.",
-                                  "source.sales_marketing_kpis.facebook_ads.")):
+            kind, _, source_name = parent.split(".")[:3]
+            if kind == "source" and source_name in ("google_ads", "facebook_ads", "salesforce", "salesforce_history"):
                 source_readers.setdefault(parent, []).append(name)
     assert all(len(readers) == 1 for readers in source_readers.values()), source_readers
+    assert len([s for s in source_readers if ".salesforce" in s]) == 11, sorted(source_readers)
     # optional contract tables: read when present (billing from the fixture's raw schema)
     assert "source.sales_marketing_kpis.billing.billing_customers" in parents["base_billing__customers"]
     assert set(parents["base_finance__fx_rates"]) == {
-        "model.sales_marketing_kpis.stg_salesforce__finance_fx_rates",
+        "model.sales_marketing_kpis.int_salesforce__finance_fx_rates",
         "source.sales_marketing_kpis.finance.finance_fx_rates",
     }
     disabled = {n["name"] for ns in salesforce.manifest["disabled"].values() for n in ns}
@@ -348,7 +354,7 @@ def test_salesforce_rows_are_mapped_or_listed(salesforce: Build) -> None:
     lead = ref.read("salesforce", "salesforce", "lead")
     opportunity = ref.read("salesforce", "salesforce", "opportunity")
     users = ref.read("salesforce", "salesforce", "user")
-    excluded = salesforce.query("select * from staging.stg_salesforce__excluded_records")
+    excluded = salesforce.query("select * from intermediate.int_salesforce__excluded_records")
     listed = {(r.vendor_table, r.record_id) for r in excluded.itertuples(index=False)}
     assert summary["crm_leads"]["raw_rows"] + sum(t == "lead" for t, _ in listed) == len(lead)
     assert summary["crm_opportunities"]["raw_rows"] + sum(t == "opportunity" for t, _ in listed) == len(opportunity)
@@ -387,7 +393,7 @@ def test_salesforce_rows_are_mapped_or_listed(salesforce: Build) -> None:
 
 def test_hubspot_rows_are_mapped_listed_or_quarantined(hubspot: Build) -> None:
     require(hubspot)
-    excluded = hubspot.query("select vendor_table, record_id, reason from staging.stg_hubspot__excluded_records")
+    excluded = hubspot.query("select vendor_table, record_id, reason from intermediate.int_hubspot__excluded_records")
     assert {(r.vendor_table, r.record_id) for r in excluded.itertuples(index=False)} == {
         ("contact", "204"), ("contact", "206"), ("deal", "9006"), ("deal", "9007"),
     }
@@ -527,7 +533,7 @@ def test_hubspot_property_history(hubspot_property_history: Build) -> None:
     leads = hubspot_property_history.query("select * from marts.fct_leads").set_index("lead_id")
     assert leads.loc["202", "current_status"] == "disqualified"
     assert pd.isna(leads.loc["207", "mql_at"])  # an MQL date property but no history row: not an MQL here
-    excluded = hubspot_property_history.query("select * from staging.stg_hubspot__excluded_records")
+    excluded = hubspot_property_history.query("select * from intermediate.int_hubspot__excluded_records")
     assert (excluded["vendor_table"] == "contact_property_history").sum() == 2  # the customer stages
 
 
@@ -603,7 +609,7 @@ def test_vendor_values_are_checked_before_they_are_summed(tmp_path: Path) -> Non
       - a lead without company, country and number of employees is unknown / unknown / unknown, the contract's
         default (issue 23: one default on every path);
       - a LeadHistory and an OpportunityHistory row whose lead / opportunity is not in Lead / Opportunity
-        (purged or hard-deleted) are listed in stg_salesforce__excluded_records, not joined away."""
+        (purged or hard-deleted) are listed in int_salesforce__excluded_records, not joined away."""
     negative_day, text_day = ("311", "2025-01-01"), ("312", "2025-01-01")
     no_currency = "0068d00000O02AAAA2"
     unknown_lead = "00Q8d00000L06AAAA6"
@@ -630,7 +636,7 @@ def test_vendor_values_are_checked_before_they_are_summed(tmp_path: Path) -> Non
     dbt_vars = {**SALESFORCE_VARS, "quarantine_threshold": 0.5}
     # the contract layer only (models and seeds, no tests): the quarantine and the excluded records
     proc = _dbt(["build", "--vars", json.dumps(dbt_vars), "--select", "+quarantined_rows",
-                 "+stg_salesforce__excluded_records", "--exclude-resource-type", "test", "unit_test"],
+                 "+int_salesforce__excluded_records", "--exclude-resource-type", "test", "unit_test"],
                 tmp_path, _env(tmp_path, "duckdb", db=db))
     build = Build("vendor_quirks", dbt_vars, tmp_path, proc, db=db)
     require(build)
@@ -645,7 +651,7 @@ def test_vendor_values_are_checked_before_they_are_summed(tmp_path: Path) -> Non
         "unparseable_value", "spend_amount"), quarantined
     assert quarantined.get(("crm_opportunities", f"opportunity_id={no_currency}")) == (
         "missing_value", "currency"), quarantined
-    excluded = build.query("select vendor_table, record_id, reason from staging.stg_salesforce__excluded_records")
+    excluded = build.query("select vendor_table, record_id, reason from intermediate.int_salesforce__excluded_records")
     reasons = {(r.vendor_table, r.record_id): r.reason for r in excluded.itertuples(index=False)}
     assert "not in Lead" in reasons.get(("lead_history", "0178d00000HPURGED"), ""), reasons
     assert "not in Opportunity" in reasons.get(("opportunity_history", "0088d00000SPURGED"), ""), reasons
@@ -673,7 +679,7 @@ def test_a_contact_merged_twice_does_not_fan_out(tmp_path: Path) -> None:
     db = tmp_path / "warehouse.duckdb"
     load_duckdb(db, _edited_fixtures(tmp_path, ("hubspot", "linkedin_ads"), edit))
     proc = _dbt(["build", "--vars", json.dumps(HUBSPOT_VARS), "--select", "+quarantined_rows",
-                 "+stg_hubspot__excluded_records", "--exclude-resource-type", "test", "unit_test"],
+                 "+int_hubspot__excluded_records", "--exclude-resource-type", "test", "unit_test"],
                 tmp_path, _env(tmp_path, "duckdb", db=db))
     build = Build("hubspot_merges", HUBSPOT_VARS, tmp_path, proc, db=db)
     require(build)
@@ -696,7 +702,7 @@ def _reconcile(build: Build, excluded_model: str, vendor_table: str, in_scope: s
     + rows listed as excluded, with no row in both and nothing else."""
     base = set(build.query(f"select {key} as k from staging.{base_model}")["k"].astype(str))
     excluded = set(build.query(
-        f"select record_id from staging.{excluded_model} where vendor_table = '{vendor_table}'"
+        f"select record_id from intermediate.{excluded_model} where vendor_table = '{vendor_table}'"
     )["record_id"].astype(str))
     mapped = base & in_scope
     problems = []
@@ -711,7 +717,7 @@ def _reconcile(build: Build, excluded_model: str, vendor_table: str, in_scope: s
 
 def test_every_salesforce_table_reconciles(salesforce: Build) -> None:
     """Per vendor table, like raw = clean + quarantined: Salesforce's rows = rows mapped (clean or quarantined)
-    + rows listed in stg_salesforce__excluded_records. In scope: every row of Lead, Opportunity, User and
+    + rows listed in int_salesforce__excluded_records. In scope: every row of Lead, Opportunity, User and
     OpportunityHistory, the Status rows of LeadHistory (its other fields are no lifecycle), the responses of
     CampaignMember (a member who never responded is no touch)."""
     require(salesforce)
@@ -730,13 +736,13 @@ def test_every_salesforce_table_reconciles(salesforce: Build) -> None:
          "base_marketing__touchpoints", "touchpoint_id"),
     ]
     problems = [p for table, ids, base, key in cases
-                for p in _reconcile(salesforce, "stg_salesforce__excluded_records", table, ids, base, key)]
+                for p in _reconcile(salesforce, "int_salesforce__excluded_records", table, ids, base, key)]
     assert not problems, "\n".join(problems)
 
 
 def test_every_hubspot_table_reconciles(hubspot: Build) -> None:
     """The same for HubSpot: every contact and every deal is mapped (clean or quarantined) or listed in
-    stg_hubspot__excluded_records."""
+    int_hubspot__excluded_records."""
     require(hubspot)
     cases = [
         ("contact", set(ref.read("hubspot", "hubspot", "contact")["id"].astype(str)), "base_crm__leads", "lead_id"),
@@ -744,7 +750,7 @@ def test_every_hubspot_table_reconciles(hubspot: Build) -> None:
          "opportunity_id"),
     ]
     problems = [p for table, ids, base, key in cases
-                for p in _reconcile(hubspot, "stg_hubspot__excluded_records", table, ids, base, key)]
+                for p in _reconcile(hubspot, "int_hubspot__excluded_records", table, ids, base, key)]
     assert not problems, "\n".join(problems)
 
 

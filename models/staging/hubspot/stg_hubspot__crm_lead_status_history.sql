@@ -6,7 +6,7 @@
 --     HubSpot keeps no date of a disqualification: none in this mode.
 --   - property_history: every change of the lifecyclestage property (contact_property_history) mapped by var
 --     hubspot_lifecycle_stage_map (subscriber, customer, evangelist, other are no funnel events: listed in
---     stg_hubspot__excluded_records), and a change of hs_lead_status to one of var
+--     int_hubspot__excluded_records), and a change of hs_lead_status to one of var
 --     hubspot_disqualified_lead_statuses (UNQUALIFIED) as disqualified. The history of a merged-away contact
 --     counts for the contact it was merged into.
 -- Only contacts in stg_hubspot__crm_leads.

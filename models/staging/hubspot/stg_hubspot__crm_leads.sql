@@ -1,6 +1,6 @@
 -- HubSpot contacts -> the raw layout of crm_leads (text; typed and checked by base_crm__leads). Every contact that
 -- is neither deleted (_fivetran_deleted) nor merged away into another contact (contact_merge_audit) is a lead;
--- both kinds are listed in stg_hubspot__excluded_records. Country: a two-letter country property, else the IP
+-- both kinds are listed in int_hubspot__excluded_records. Country: a two-letter country property, else the IP
 -- country, else the country text; segment: numemployees (a number or HubSpot's band such as '100-500') against
 -- var adapter_segment_thresholds; company: the company property, else the email domain (each empty when unknown:
 -- the contract's default, unknown). utm tags: the parameters of the first page the contact saw

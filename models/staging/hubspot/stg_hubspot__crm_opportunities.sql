@@ -1,6 +1,6 @@
 -- HubSpot deals -> the raw layout of crm_opportunities (text; typed and checked by base_crm__opportunities). The
 -- deals that are not deleted, in the pipelines of var hubspot_deal_pipelines (default every pipeline); the others
--- are listed in stg_hubspot__excluded_records. Lead: the deal's associated contact (deal_contact; a merged-away
+-- are listed in int_hubspot__excluded_records. Lead: the deal's associated contact (deal_contact; a merged-away
 -- contact counts as the contact it was merged into) that was created first, ties by id; a deal with no live
 -- contact gets 'no lead: deal <id>', which the contract quarantines as an unknown reference. Stage: the deal
 -- stage's closed_won / is_closed flags, else var hubspot_deal_stage_map, else its probability (see

@@ -24,17 +24,26 @@ deleted_records as (
 
 members as (
 
-    {{ vendor_table('salesforce', 'campaign_member', [
-        'id', 'lead_id', 'contact_id', 'has_responded:boolean', 'is_deleted:boolean', '_fivetran_deleted:boolean',
-    ]) | indent(4) }}
+    select
+        id,
+        lead_id,
+        contact_id,
+        has_responded,
+        is_deleted,
+        _fivetran_deleted
+    from {{ ref('stg_salesforce__campaign_member') }}
 
 ),
 
 leads as (
 
-    {{ vendor_table('salesforce', 'lead', [
-        'id', 'converted_contact_id', 'is_deleted:boolean', '_fivetran_deleted:boolean', '_fivetran_active:boolean',
-    ]) | indent(4) }}
+    select
+        id,
+        converted_contact_id,
+        is_deleted,
+        _fivetran_deleted,
+        _fivetran_active
+    from {{ ref('stg_salesforce__lead') }}
 
 ),
 
@@ -52,26 +61,38 @@ converted_contacts as (
 
 lead_history as (
 
-    {{ vendor_table('salesforce', 'lead_history', [
-        'id', 'lead_id', 'field', 'new_value', 'is_deleted:boolean', '_fivetran_deleted:boolean',
-    ]) | indent(4) }}
+    select
+        id,
+        lead_id,
+        field,
+        new_value,
+        is_deleted,
+        _fivetran_deleted
+    from {{ ref('stg_salesforce__lead_history') }}
 
 ),
 
 opportunities as (
 
-    {{ vendor_table('salesforce', 'opportunity', [
-        'id', 'is_deleted:boolean', '_fivetran_deleted:boolean', '_fivetran_active:boolean',
-    ]) | indent(4) }}
+    select
+        id,
+        is_deleted,
+        _fivetran_deleted,
+        _fivetran_active
+    from {{ ref('stg_salesforce__opportunity') }}
 
 ),
 
 opportunity_history as (
 
-    {{ vendor_table('salesforce', 'opportunity_history', [
-        'id', 'opportunity_id', 'stage_name', 'created_date:timestamp', 'is_deleted:boolean',
-        '_fivetran_deleted:boolean',
-    ]) | indent(4) }}
+    select
+        id,
+        opportunity_id,
+        stage_name,
+        created_date,
+        is_deleted,
+        _fivetran_deleted
+    from {{ ref('stg_salesforce__opportunity_history') }}
 
 ),
 
@@ -98,7 +119,7 @@ opportunity_ids as (
 ),
 
 -- OpportunityHistory rows of mapped opportunities in the order the stage history reads them
--- (stg_salesforce__crm_opportunity_stage_history): a row that keeps the stage of the row before it is an amount
+-- (int_salesforce__crm_opportunity_stage_history): a row that keeps the stage of the row before it is an amount
 -- or close date edit, no stage change
 opportunity_history_sequenced as (
 

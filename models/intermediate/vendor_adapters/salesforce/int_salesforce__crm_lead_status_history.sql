@@ -2,50 +2,66 @@
 -- base_crm__lead_status_history). The events of a lead:
 --   - 'new' when it was created;
 --   - every Status change in LeadHistory, mapped by var salesforce_lead_status_map (a status mapped to null is no
---     funnel event: left out, listed in stg_salesforce__excluded_records; an unmapped one passes through and is
+--     funnel event: left out, listed in int_salesforce__excluded_records; an unmapped one passes through and is
 --     quarantined as not accepted);
 --   - the date fields of var salesforce_lead_status_date_fields (e.g. MQL_Date__c), for orgs without history;
 --   - its conversion: 'opportunity' at the converted opportunity's creation ('sql' at the converted date when it
 --     was converted without an opportunity).
 {%- set status_map = adapter_setting('salesforce_lead_status_map') %}
 {%- set date_fields = adapter_setting('salesforce_lead_status_date_fields') %}
-{%- set reason_field = adapter_setting('salesforce_lead_disqualification_reason_field') or 'no_reason_field' %}
 {%- set ignored_statuses = [] %}
 {%- for key, value in status_map.items() if value is none %}
     {%- do ignored_statuses.append(key) %}
 {%- endfor %}
-{%- set date_columns = [] %}
-{%- for status, field in date_fields.items() if field %}
-    {%- do date_columns.append(field ~ ':timestamp') %}
+{%- set date_field_names = [] %}
+{%- for status, field in date_fields.items() if field and field not in date_field_names %}
+    {%- do date_field_names.append(field) %}
 {%- endfor %}
 
 with
 
 leads as (
 
-    {{ vendor_table('salesforce', 'lead', [
-        'id', 'is_deleted:boolean', '_fivetran_deleted:boolean', '_fivetran_active:boolean', 'created_date:timestamp',
-        'is_converted:boolean', 'converted_date:timestamp', 'converted_opportunity_id',
-        reason_field ~ '>disqualification_reason',
-    ] + date_columns) | indent(4) }}
+    select
+        id,
+        is_deleted,
+        _fivetran_deleted,
+        _fivetran_active,
+        created_date,
+        is_converted,
+        converted_date,
+        converted_opportunity_id,
+        {%- for field in date_field_names %}
+            {{ field }},
+        {%- endfor %}
+        disqualification_reason
+    from {{ ref('stg_salesforce__lead') }}
 
 ),
 
 lead_history as (
 
-    {{ vendor_table('salesforce', 'lead_history', [
-        'id', 'lead_id', 'field', 'new_value', 'created_date:timestamp', 'is_deleted:boolean',
-        '_fivetran_deleted:boolean',
-    ]) | indent(4) }}
+    select
+        id,
+        lead_id,
+        field,
+        new_value,
+        created_date,
+        is_deleted,
+        _fivetran_deleted
+    from {{ ref('stg_salesforce__lead_history') }}
 
 ),
 
 opportunities as (
 
-    {{ vendor_table('salesforce', 'opportunity', [
-        'id', 'created_date:timestamp', 'is_deleted:boolean', '_fivetran_deleted:boolean',
-        '_fivetran_active:boolean',
-    ]) | indent(4) }}
+    select
+        id,
+        created_date,
+        is_deleted,
+        _fivetran_deleted,
+        _fivetran_active
+    from {{ ref('stg_salesforce__opportunity') }}
 
 ),
 

@@ -9,17 +9,30 @@ with
 
 users as (
 
-    {{ vendor_table('salesforce', 'user', [
-        'id', 'name', 'first_name', 'last_name', 'title', 'is_active:boolean', 'manager_id', 'user_role_id',
-        'created_date:timestamp', 'last_modified_date:timestamp', '_fivetran_deleted:boolean',
-        '_fivetran_active:boolean',
-    ]) | indent(4) }}
+    select
+        id,
+        name,
+        first_name,
+        last_name,
+        title,
+        is_active,
+        manager_id,
+        user_role_id,
+        created_date,
+        last_modified_date,
+        _fivetran_deleted,
+        _fivetran_active
+    from {{ ref('stg_salesforce__user') }}
 
 ),
 
 roles as (
 
-    {{ vendor_table('salesforce', 'user_role', ['id', 'forecast_user_id', '_fivetran_deleted:boolean']) | indent(4) }}
+    select
+        id,
+        forecast_user_id,
+        _fivetran_deleted
+    from {{ ref('stg_salesforce__user_role') }}
 
 ),
 

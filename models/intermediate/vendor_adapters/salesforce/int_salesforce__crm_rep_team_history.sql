@@ -6,9 +6,13 @@ with
 
 users as (
 
-    {{ vendor_table('salesforce', 'user', [
-        'id', 'user_role_id', 'created_date:timestamp', '_fivetran_deleted:boolean', '_fivetran_active:boolean',
-    ]) | indent(4) }}
+    select
+        id,
+        user_role_id,
+        created_date,
+        _fivetran_deleted,
+        _fivetran_active
+    from {{ ref('stg_salesforce__user') }}
 
 ),
 

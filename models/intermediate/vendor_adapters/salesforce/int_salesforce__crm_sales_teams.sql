@@ -8,17 +8,26 @@ with
 
 roles as (
 
-    {{ vendor_table('salesforce', 'user_role', [
-        'id', 'name', 'parent_role_id', 'forecast_user_id', '_fivetran_deleted:boolean', '_fivetran_active:boolean',
-    ]) | indent(4) }}
+    select
+        id,
+        name,
+        parent_role_id,
+        forecast_user_id,
+        _fivetran_deleted,
+        _fivetran_active
+    from {{ ref('stg_salesforce__user_role') }}
 
 ),
 
 users as (
 
-    {{ vendor_table('salesforce', 'user', [
-        'id', 'user_role_id', 'manager_id', '_fivetran_deleted:boolean', '_fivetran_active:boolean',
-    ]) | indent(4) }}
+    select
+        id,
+        user_role_id,
+        manager_id,
+        _fivetran_deleted,
+        _fivetran_active
+    from {{ ref('stg_salesforce__user') }}
 
 ),
 

@@ -12,9 +12,13 @@ with
 
 rates as (
 
-    {{ vendor_table('salesforce', 'dated_conversion_rate', [
-        'id', 'iso_code', 'conversion_rate:double', 'start_date:date', '_fivetran_deleted:boolean',
-    ]) | indent(4) }}
+    select
+        id,
+        iso_code,
+        conversion_rate,
+        start_date,
+        _fivetran_deleted
+    from {{ ref('stg_salesforce__dated_conversion_rate') }}
 
 ),
 

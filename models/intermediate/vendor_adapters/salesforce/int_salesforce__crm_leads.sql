@@ -1,6 +1,5 @@
 -- Salesforce Lead -> the raw layout of crm_leads (every contract column as text; typed and checked by
--- base_crm__leads). Deleted leads are left out and listed in stg_salesforce__excluded_records.
-{%- set utm_fields = adapter_setting('salesforce_lead_utm_fields') %}
+-- base_crm__leads). Deleted leads are left out and listed in int_salesforce__excluded_records.
 {%- set lead_source_utm = adapter_setting('salesforce_lead_source_utm') %}
 {%- set sources = {} %}
 {%- set mediums = {} %}
@@ -13,12 +12,22 @@ with
 
 leads as (
 
-    {{ vendor_table('salesforce', 'lead', [
-        'id', 'is_deleted:boolean', '_fivetran_deleted:boolean', '_fivetran_active:boolean', 'created_date:timestamp',
-        'company', 'country_code', 'country', 'industry', 'number_of_employees:double', 'lead_source',
-        utm_fields.utm_source ~ '>utm_source_field', utm_fields.utm_medium ~ '>utm_medium_field',
-        utm_fields.utm_campaign ~ '>utm_campaign_field',
-    ]) | indent(4) }}
+    select
+        id,
+        is_deleted,
+        _fivetran_deleted,
+        _fivetran_active,
+        created_date,
+        company,
+        country_code,
+        country,
+        industry,
+        number_of_employees,
+        lead_source,
+        utm_source_field,
+        utm_medium_field,
+        utm_campaign_field
+    from {{ ref('stg_salesforce__lead') }}
 
 ),
 

@@ -6,40 +6,58 @@
 -- The currency is CurrencyIsoCode in a multi-currency org (the loader syncs that column only there), else var
 -- salesforce_default_currency; in a multi-currency org an empty CurrencyIsoCode stays empty, so a deal with an
 -- amount and no currency is quarantined (missing_value) instead of silently taking the default currency.
-{%- if vendor_has_column('salesforce', 'opportunity', 'currency_iso_code') %}
-    {%- set currency = "nullif(trim(" ~ vendor_text('current_opportunities.currency_iso_code') ~ "), '')" %}
-{%- else %}
-    {%- set currency = "'" ~ adapter_setting('salesforce_default_currency') ~ "'" %}
-{%- endif %}
+-- From the staging models stg_salesforce__opportunity, __lead and __opportunity_contact_role.
 {%- set stage_map = adapter_setting('salesforce_stage_map') %}
-{%- set lost_reason_field = adapter_setting('salesforce_opportunity_lost_reason_field') or 'no_lost_reason_field' %}
 
 with
 
 opportunities as (
 
-    {{ vendor_table('salesforce', 'opportunity', [
-        'id', 'is_deleted:boolean', '_fivetran_deleted:boolean', '_fivetran_active:boolean', 'name', 'owner_id',
-        'created_date:timestamp', 'close_date:date', 'stage_name', 'probability:double', 'is_won:boolean',
-        'is_closed:boolean', 'amount:double', 'currency_iso_code', lost_reason_field ~ '>lost_reason',
-    ]) | indent(4) }}
+    select
+        id,
+        is_deleted,
+        _fivetran_deleted,
+        _fivetran_active,
+        name,
+        owner_id,
+        created_date,
+        close_date,
+        stage_name,
+        probability,
+        is_won,
+        is_closed,
+        amount,
+        currency_iso_code,
+        lost_reason,
+        is_multi_currency_org
+    from {{ ref('stg_salesforce__opportunity') }}
 
 ),
 
 leads as (
 
-    {{ vendor_table('salesforce', 'lead', [
-        'id', 'is_deleted:boolean', '_fivetran_deleted:boolean', '_fivetran_active:boolean', 'created_date:timestamp',
-        'converted_opportunity_id', 'converted_contact_id',
-    ]) | indent(4) }}
+    select
+        id,
+        is_deleted,
+        _fivetran_deleted,
+        _fivetran_active,
+        created_date,
+        converted_opportunity_id,
+        converted_contact_id
+    from {{ ref('stg_salesforce__lead') }}
 
 ),
 
 contact_roles as (
 
-    {{ vendor_table('salesforce', 'opportunity_contact_role', [
-        'id', 'opportunity_id', 'contact_id', 'is_primary:boolean', 'is_deleted:boolean', '_fivetran_deleted:boolean',
-    ]) | indent(4) }}
+    select
+        id,
+        opportunity_id,
+        contact_id,
+        is_primary,
+        is_deleted,
+        _fivetran_deleted
+    from {{ ref('stg_salesforce__opportunity_contact_role') }}
 
 ),
 
@@ -138,7 +156,12 @@ mapped as (
 
         -- numerics
         {{ vendor_number_text('current_opportunities.amount') }} as amount,
-        {{ currency }} as currency,
+        -- (whether the org has CurrencyIsoCode: stg_salesforce__opportunity.is_multi_currency_org)
+        case
+            when current_opportunities.is_multi_currency_org
+                then nullif(trim({{ vendor_text('current_opportunities.currency_iso_code') }}), '')
+            else '{{ adapter_setting("salesforce_default_currency") }}'
+        end as currency,
 
         -- timestamps
         {{ vendor_timestamp_text('current_opportunities.created_date') }} as created_at,

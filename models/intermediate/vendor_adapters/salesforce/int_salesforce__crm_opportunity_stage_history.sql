@@ -11,7 +11,7 @@
 --     stage change at _fivetran_start, with that version's owner and IsWon / IsClosed.
 -- Both layouts are declared (both sources are in the lineage; a table that does not exist gives no rows); the var
 -- keeps one: the other's branch has a constant false filter, so its table is not scanned.
--- Only the changes of opportunities in stg_salesforce__crm_opportunities (not deleted) are kept.
+-- Only the changes of opportunities in int_salesforce__crm_opportunities (not deleted) are kept.
 {%- set stage_map = adapter_setting('salesforce_stage_map') %}
 {%- set layout = adapter_setting('salesforce_stage_history') %}
 {%- if layout not in ('opportunity_history', 'history_mode') %}
@@ -24,10 +24,16 @@ with
 
 opportunities as (
 
-    {{ vendor_table('salesforce', 'opportunity', [
-        'id', 'is_deleted:boolean', '_fivetran_deleted:boolean', '_fivetran_active:boolean', 'owner_id',
-        'stage_name', 'is_won:boolean', 'is_closed:boolean',
-    ]) | indent(4) }}
+    select
+        id,
+        is_deleted,
+        _fivetran_deleted,
+        _fivetran_active,
+        owner_id,
+        stage_name,
+        is_won,
+        is_closed
+    from {{ ref('stg_salesforce__opportunity') }}
 
 ),
 
@@ -50,10 +56,15 @@ current_opportunities as (
 -- layout opportunity_history: the OpportunityHistory rows
 history as (
 
-    {{ vendor_table('salesforce', 'opportunity_history', [
-        'id', 'opportunity_id', 'stage_name', 'probability:double', 'created_date:timestamp', 'is_deleted:boolean',
-        '_fivetran_deleted:boolean',
-    ]) | indent(4) }}
+    select
+        id,
+        opportunity_id,
+        stage_name,
+        probability,
+        created_date,
+        is_deleted,
+        _fivetran_deleted
+    from {{ ref('stg_salesforce__opportunity_history') }}
 
 ),
 
@@ -103,10 +114,16 @@ history_stage_rows as (
 -- layout history_mode: the versions of Opportunity
 versions as (
 
-    {{ vendor_table('salesforce_history', 'opportunity', [
-        'id', '_fivetran_start:timestamp', 'is_deleted:boolean', 'owner_id', 'stage_name', 'probability:double',
-        'is_won:boolean', 'is_closed:boolean',
-    ]) | indent(4) }}
+    select
+        id,
+        _fivetran_start,
+        is_deleted,
+        owner_id,
+        stage_name,
+        probability,
+        is_won,
+        is_closed
+    from {{ ref('stg_salesforce_history__opportunity') }}
 
 ),
 

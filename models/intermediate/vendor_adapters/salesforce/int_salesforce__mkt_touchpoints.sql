@@ -3,11 +3,10 @@
 -- responded date (FirstRespondedDate, a date: midnight UTC; the member's creation when it is empty). The touch
 -- belongs to the member's lead, or for a contact to the lead converted into that contact; a contact no lead was
 -- converted into is outside the lead funnel: its responses are left out and listed in
--- stg_salesforce__excluded_records. Touch type and utm tags: the campaign's utm fields (var
+-- int_salesforce__excluded_records. Touch type and utm tags: the campaign's utm fields (var
 -- salesforce_campaign_utm_fields, when the org has them), else its Type through var salesforce_campaign_type_map
 -- ([touch type, utm_source, utm_medium]); utm_campaign: the campaign's utm field, else its name as a slug.
 {%- set type_map = adapter_setting('salesforce_campaign_type_map') %}
-{%- set utm_fields = adapter_setting('salesforce_campaign_utm_fields') %}
 {%- set touch_types, type_sources, type_mediums = {}, {}, {} %}
 {%- for key, entry in type_map.items() %}
     {%- do touch_types.update({key: entry[0]}) %}
@@ -19,29 +18,45 @@ with
 
 members as (
 
-    {{ vendor_table('salesforce', 'campaign_member', [
-        'id', 'campaign_id', 'lead_id', 'contact_id', 'has_responded:boolean', 'first_responded_date:date',
-        'created_date:timestamp', 'is_deleted:boolean', '_fivetran_deleted:boolean',
-    ]) | indent(4) }}
+    select
+        id,
+        campaign_id,
+        lead_id,
+        contact_id,
+        has_responded,
+        first_responded_date,
+        created_date,
+        is_deleted,
+        _fivetran_deleted
+    from {{ ref('stg_salesforce__campaign_member') }}
 
 ),
 
 campaigns as (
 
-    {{ vendor_table('salesforce', 'campaign', [
-        'id', 'name', 'type', 'is_deleted:boolean', '_fivetran_deleted:boolean',
-        utm_fields.utm_source ~ '>utm_source_field', utm_fields.utm_medium ~ '>utm_medium_field',
-        utm_fields.utm_campaign ~ '>utm_campaign_field',
-    ]) | indent(4) }}
+    select
+        id,
+        name,
+        type,
+        is_deleted,
+        _fivetran_deleted,
+        utm_source_field,
+        utm_medium_field,
+        utm_campaign_field
+    from {{ ref('stg_salesforce__campaign') }}
 
 ),
 
 leads as (
 
-    {{ vendor_table('salesforce', 'lead', [
-        'id', 'converted_contact_id', 'created_date:timestamp', 'is_deleted:boolean', '_fivetran_deleted:boolean',
-        '_fivetran_active:boolean',
-    ]) | indent(4) }}
+    select
+        id,
+        converted_contact_id,
+        created_date,
+        is_deleted,
+        _fivetran_deleted,
+        _fivetran_active
+    from {{ ref('stg_salesforce__lead') }}
 
 ),
 

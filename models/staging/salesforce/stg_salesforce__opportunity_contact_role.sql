@@ -1,0 +1,4 @@
+-- Salesforce OpportunityContactRole: the contacts of an opportunity (IsPrimary). Optional.
+{{ vendor_record_staging('salesforce', 'opportunity_contact_role', [
+    'id', 'opportunity_id', 'contact_id', 'is_primary:boolean', 'is_deleted:boolean', '_fivetran_deleted:boolean',
+]) }}
