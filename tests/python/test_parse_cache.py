@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT_DIR, run_dbt
+from conftest import PROJECT_DIR, dbt_env, run_dbt
 
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 
@@ -74,3 +74,41 @@ def test_kpi_pipeline_passes_the_warehouse_path_as_written(tmp_path: Path, monke
     assert os.environ["KPI_DUCKDB_PATH"] == (passed if passed is not None else str(resolved))
     # either way dbt opens the file the orchestrator checked
     assert Path(os.path.expanduser(os.environ["KPI_DUCKDB_PATH"])).resolve() == resolved
+
+
+def test_a_forked_copy_parses_after_this_process_parsed(tmp_path: Path) -> None:
+    """run_pipeline forks the test process (shared_runs.forked_run). dbt's static parser keeps a worker pool
+    that does not survive a fork: after a full parse in this process, a copy's first full parse hung. The
+    copy's environment (shared_runs.child_environment) turns the static parser off; here a full parse in this
+    process, then one in a copy with that environment, which must end."""
+    import signal
+    import time
+
+    from shared_runs import child_environment
+
+    first = run_dbt(["parse", "--no-partial-parse"], tmp_path / "w.duckdb", tmp_path / "parent")
+    assert first.returncode == 0, first.stdout[-2000:]
+    pid = os.fork()
+    if pid == 0:  # the copy: parse in full with the copy's environment, exit with dbt's exit code
+        code = 1
+        try:
+            os.environ.clear()
+            os.environ.update(child_environment(dbt_env(tmp_path / "copy.duckdb")))
+            from dbt.cli.main import dbtRunner
+
+            result = dbtRunner().invoke(["parse", "--no-partial-parse", "--quiet", "--project-dir", str(PROJECT_DIR),
+                                         "--target-path", str(tmp_path / "copy" / "target"),
+                                         "--log-path", str(tmp_path / "copy" / "logs")])
+            code = 0 if result.success else 2
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        time.sleep(0.2)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    pytest.fail("the forked copy's parse did not end in 180 s")
