@@ -13,8 +13,8 @@
     sources are enabled by the same vars
     (dbt_project.yml), so a disabled adapter builds nothing and the defaults leave the project as it is.
 
-    Each vendor mapping model (a CRM's stg_<vendor>__<raw table>; an ad platform's int_<platform>__<raw table>,
-    models/intermediate/vendor_adapters/<platform>/, over one staging model per synced vendor table) outputs
+    Each vendor mapping model (int_<vendor>__<raw table>, models/intermediate/vendor_adapters/<vendor>/, over
+    the vendor's staging models, one per synced vendor table: models/staging/<vendor>/) outputs
     exactly the raw table's contract columns as text; the base model of the table reads it instead of the contract source (raw_text_select,
     macros/quarantine/raw_source.sql), so typing, every quarantine rule, the cascades and the threshold gate
     apply to vendor rows unchanged.
@@ -87,8 +87,7 @@
 
 {#- adapter_feeds(table_name): how the base model of a raw table gets its rows, or none for the contract source
     alone (the default). A list of feeds, unioned in this order:
-      - a model name: the vendor mapping model (a CRM's stg_<vendor>__<raw table>, an ad platform's
-        int_<platform>__<raw table>), read with ref();
+      - a model name: the vendor mapping model (int_<vendor>__<raw table>), read with ref();
       - 'contract': the contract's source table, which must exist (as without adapters);
       - 'contract_if_present': the contract's source table when the warehouse has it, else no rows. -#}
 {% macro adapter_feeds(table_name) -%}
@@ -96,7 +95,7 @@
     {%- set ads = ads_sources() -%}
     {%- set feeds = [] -%}
     {%- if crm != 'contract' and table_name in adapter_crm_tables() -%}
-        {%- do feeds.append(('int_' if crm == 'salesforce' else 'stg_') ~ crm ~ '__' ~ table_name) -%}
+        {%- do feeds.append('int_' ~ crm ~ '__' ~ table_name) -%}
     {%- endif -%}
     {%- if crm == 'salesforce' and table_name == 'finance_fx_rates' -%}
         {%- do feeds.append('int_salesforce__finance_fx_rates') -%}

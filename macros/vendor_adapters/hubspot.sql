@@ -1,6 +1,7 @@
-{#- HubSpot adapter helpers (models/staging/hubspot/).
+{#- HubSpot adapter helpers for the mapping models (models/intermediate/vendor_adapters/hubspot/), over the
+    staging models stg_hubspot__<table> (models/staging/hubspot/) only.
 
-    hubspot_merged_contact_ctes(): two CTEs, `contact_merges` (the synced contact_merge_audit) and
+    hubspot_merged_contact_ctes(): two CTEs, `contact_merges` (stg_hubspot__contact_merge_audit) and
     `merged_contacts` (contact_key: a merged-away contact id, canonical_key: the contact it lives on in): one row
     per merged-away contact (its latest merge when the audit lists it several times, so nothing fans out), a
     chain of merges followed up to four steps (A into B, B into C: A and B live on in C). A contact id that is
@@ -11,7 +12,11 @@
 {% macro hubspot_merged_contact_ctes() -%}
 contact_merges as (
 
-    {{ vendor_table('hubspot', 'contact_merge_audit', ['canonical_vid', 'vid_to_merge', 'timestamp:timestamp>merged_at']) | indent(4) }}
+    select
+        canonical_vid,
+        vid_to_merge,
+        merged_at
+    from {{ ref('stg_hubspot__contact_merge_audit') }}
 
 ),
 
@@ -70,13 +75,20 @@ merged_contacts as (
 {%- endmacro %}
 
 
-{#- hubspot_live_contacts_cte(columns): the CTE `live_contacts`: the synced contacts (the listed columns, plus id,
-    _fivetran_deleted, is_deleted) that are neither deleted nor merged away into another contact; needs
-    merged_contacts (hubspot_merged_contact_ctes) before it. -#}
+{#- hubspot_live_contacts_cte(columns): the CTE `live_contacts`: the contacts of stg_hubspot__contact (the listed
+    columns, plus id, _fivetran_deleted, is_deleted) that are neither deleted nor merged away into another contact;
+    needs merged_contacts (hubspot_merged_contact_ctes) before it. -#}
 {% macro hubspot_live_contacts_cte(columns) -%}
 contacts as (
 
-    {{ vendor_table('hubspot', 'contact', ['id', '_fivetran_deleted:boolean', 'is_deleted:boolean'] + columns) | indent(4) }}
+    select
+        id,
+        _fivetran_deleted,
+        is_deleted
+        {%- for column in columns %},
+        {{ column.split('>')[-1].split(':')[0] }}
+        {%- endfor %}
+    from {{ ref('stg_hubspot__contact') }}
 
 ),
 
@@ -96,19 +108,27 @@ live_contacts as (
 
 
 {#- hubspot_team_member_ctes(): the CTE `team_members` (team_key, owner_key, is_primary, owner_created_at: the
-    synced owner_team rows with the owner's creation). hubspot_team_manager_ctes(), after it: `team_managers`
+    owner_team rows with the owner's creation: stg_hubspot__owner_team, stg_hubspot__owner).
+    hubspot_team_manager_ctes(), after it: `team_managers`
     (team_key, manager_key): var hubspot_team_managers ({team id: owner id}) when it names the team, else the
     team's primary member who became an owner first (ties: the lowest id). -#}
 {% macro hubspot_team_member_ctes() -%}
 owner_teams as (
 
-    {{ vendor_table('hubspot', 'owner_team', ['owner_id', 'team_id', 'is_team_primary:boolean']) | indent(4) }}
+    select
+        owner_id,
+        team_id,
+        is_team_primary
+    from {{ ref('stg_hubspot__owner_team') }}
 
 ),
 
 team_owners as (
 
-    {{ vendor_table('hubspot', 'owner', ['owner_id', 'created_at:timestamp']) | indent(4) }}
+    select
+        owner_id,
+        created_at
+    from {{ ref('stg_hubspot__owner') }}
 
 ),
 
@@ -163,7 +183,7 @@ team_managers as (
 {%- endmacro %}
 
 
-{#- hubspot_stage_ctes(): the CTEs `pipeline_stage_rows` (the synced deal_pipeline_stage) and `pipeline_stages`
+{#- hubspot_stage_ctes(): the CTEs `pipeline_stage_rows` (stg_hubspot__deal_pipeline_stage) and `pipeline_stages`
     (stage_key, pipeline_key, contract_stage): closed_won when the stage is closed won, closed_lost when it is
     another closed stage, else the stage id or label through var hubspot_deal_stage_map, else the stage's
     probability (0-1, as percent) in bands (open_stage_from_probability), else the stage id lower-cased (which
@@ -172,9 +192,14 @@ team_managers as (
     {%- set stage_map = adapter_setting('hubspot_deal_stage_map') %}
 pipeline_stage_rows as (
 
-    {{ vendor_table('hubspot', 'deal_pipeline_stage', [
-        'stage_id', 'pipeline_id', 'label', 'probability:double', 'closed_won:boolean', 'is_closed:boolean',
-    ]) | indent(4) }}
+    select
+        stage_id,
+        pipeline_id,
+        label,
+        probability,
+        closed_won,
+        is_closed
+    from {{ ref('stg_hubspot__deal_pipeline_stage') }}
 
 ),
 
@@ -199,7 +224,7 @@ pipeline_stages as (
 {%- endmacro %}
 
 
-{#- hubspot_current_deals_cte(columns): the CTEs `deals` (the synced deal table: deal_id, the deletion flags,
+{#- hubspot_current_deals_cte(columns): the CTEs `deals` (stg_hubspot__deal: deal_id, the deletion flags,
     deal_pipeline_id and the listed columns) and `current_deals`: the deals neither deleted (is_deleted,
     _fivetran_deleted) nor in a pipeline left out by var hubspot_deal_pipelines (a list of pipeline ids; null:
     every pipeline). -#}
@@ -207,9 +232,15 @@ pipeline_stages as (
     {%- set pipelines = adapter_setting('hubspot_deal_pipelines') %}
 deals as (
 
-    {{ vendor_table('hubspot', 'deal', [
-        'deal_id', 'is_deleted:boolean', '_fivetran_deleted:boolean', 'deal_pipeline_id',
-    ] + columns) | indent(4) }}
+    select
+        deal_id,
+        is_deleted,
+        _fivetran_deleted,
+        deal_pipeline_id
+        {%- for column in columns %},
+        {{ column.split('>')[-1].split(':')[0] }}
+        {%- endfor %}
+    from {{ ref('stg_hubspot__deal') }}
 
 ),
 

@@ -336,8 +336,32 @@ def test_lineage_shows_the_vendor_path(salesforce: Build) -> None:
         "source.sales_marketing_kpis.finance.finance_fx_rates",
     }
     disabled = {n["name"] for ns in salesforce.manifest["disabled"].values() for n in ns}
-    assert {"stg_hubspot__crm_leads", "int_linkedin_ads__ads_spend_daily",
+    assert {"int_hubspot__crm_leads", "stg_hubspot__contact", "int_linkedin_ads__ads_spend_daily",
             "stg_linkedin_ads__ad_analytics_by_creative"} <= disabled
+
+
+def test_hubspot_lineage_is_two_layers(hubspot: Build) -> None:
+    """HubSpot's adapter in two layers: one staging model per synced table, its source's only reader; the mapping
+    models (int_hubspot__<raw table>, the excluded records) read no source: staging models, and for the
+    touchpoints the leads' mapping (the first visit's utm tags are the lead's); the base models read them."""
+    require(hubspot)
+    nodes = hubspot.manifest["nodes"]
+    parents = {n["name"]: n["depends_on"]["nodes"] for n in nodes.values() if n["resource_type"] == "model"}
+    assert parents["base_crm__leads"] == ["model.sales_marketing_kpis.int_hubspot__crm_leads"]
+    assert parents["stg_hubspot__contact"] == ["source.sales_marketing_kpis.hubspot.contact"]
+    readers: dict[str, list[str]] = {}
+    for name, depends_on in parents.items():
+        if name.startswith("stg_hubspot__"):
+            assert len(depends_on) == 1 and depends_on[0].startswith("source."), (name, depends_on)
+        if name.startswith("int_hubspot__"):
+            assert all(p.split(".")[-1].startswith(("stg_hubspot__", "int_hubspot__")) for p in depends_on), (
+                name, depends_on)
+        for parent in depends_on:
+            if parent.startswith("source.sales_marketing_kpis.hubspot."):
+                readers.setdefault(parent, []).append(name)
+    assert all(len(names) == 1 for names in readers.values()), readers
+    assert len(readers) == 11, sorted(readers)
+    assert "model.sales_marketing_kpis.int_hubspot__crm_leads" in parents["int_hubspot__mkt_touchpoints"]
 
 
 # ---------------------------------------------------------------- nothing dropped silently
@@ -688,7 +712,7 @@ def test_a_contact_merged_twice_does_not_fan_out(tmp_path: Path) -> None:
     merged = quarantined[quarantined["row_key"] == "customer_id=cus_MergedAway"]
     assert merged["rule_name"].tolist() == ["unknown_reference"], quarantined
     assert "merged into contact 203" in merged["message"].iloc[0], merged["message"].iloc[0]
-    deal = build.query("select lead_id from staging.stg_hubspot__crm_opportunities where opportunity_id = '9003'")
+    deal = build.query("select lead_id from intermediate.int_hubspot__crm_opportunities where opportunity_id = '9003'")
     assert deal["lead_id"].tolist() == ["203"], deal
 
 

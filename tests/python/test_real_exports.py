@@ -237,11 +237,11 @@ def test_the_linters_var_stops_a_build(tmp_path: Path) -> None:
     """var lint_all_adapters (.sqlfluff only) gives the linter a short stand-in for the timestamp parser
     (docs/adapters.md): a dbt command that builds stops with an error before any SQL runs."""
     db = tmp_path / "w.duckdb"
-    result = run_dbt(["run", "--select", "stg_hubspot__crm_leads", "--vars", json.dumps({"lint_all_adapters": True})],
+    result = run_dbt(["run", "--select", "int_hubspot__crm_leads", "--vars", json.dumps({"lint_all_adapters": True})],
                      db, tmp_path)
     assert result.returncode != 0
     assert "var lint_all_adapters is for the linter only (.sqlfluff), not for dbt run" in result.stdout
-    assert not db.exists() or "stg_hubspot__crm_leads" not in _tables_of(db)
+    assert not db.exists() or "int_hubspot__crm_leads" not in _tables_of(db)
 
 
 def _tables_of(db: Path) -> str:

@@ -17,23 +17,33 @@ with
 
 contacts as (
 
-    {{ vendor_table('hubspot', 'contact', ['id', '_fivetran_deleted:boolean', 'is_deleted:boolean']) | indent(4) }}
+    select
+        id,
+        _fivetran_deleted,
+        is_deleted
+    from {{ ref('stg_hubspot__contact') }}
 
 ),
 
 deals as (
 
-    {{ vendor_table('hubspot', 'deal', [
-        'deal_id', 'is_deleted:boolean', '_fivetran_deleted:boolean', 'deal_pipeline_id',
-    ]) | indent(4) }}
+    select
+        deal_id,
+        is_deleted,
+        _fivetran_deleted,
+        deal_pipeline_id
+    from {{ ref('stg_hubspot__deal') }}
 
 ),
 
 property_changes as (
 
-    {{ vendor_table('hubspot', 'contact_property_history', [
-        'contact_id', 'name', 'value', 'timestamp:timestamp>changed_at',
-    ]) | indent(4) }}
+    select
+        contact_id,
+        name,
+        value,
+        changed_at
+    from {{ ref('stg_hubspot__contact_property_history') }}
 
 ),
 

@@ -9,7 +9,7 @@
 --     int_hubspot__excluded_records), and a change of hs_lead_status to one of var
 --     hubspot_disqualified_lead_statuses (UNQUALIFIED) as disqualified. The history of a merged-away contact
 --     counts for the contact it was merged into.
--- Only contacts in stg_hubspot__crm_leads.
+-- Only contacts in int_hubspot__crm_leads.
 {%- set lifecycle_source = adapter_setting('hubspot_lifecycle_source') %}
 {%- if lifecycle_source not in ('date_properties', 'property_history') %}
     {{ exceptions.raise_compiler_error(
@@ -89,9 +89,12 @@ date_property_events as (
 -- property_history: the lifecyclestage and hs_lead_status changes
 property_changes as (
 
-    {{ vendor_table('hubspot', 'contact_property_history', [
-        'contact_id', 'name', 'value', 'timestamp:timestamp>changed_at',
-    ]) | indent(4) }}
+    select
+        contact_id,
+        name,
+        value,
+        changed_at
+    from {{ ref('stg_hubspot__contact_property_history') }}
 
 ),
 

@@ -24,9 +24,13 @@ with
 
 submissions as (
 
-    {{ vendor_table('hubspot', 'contact_form_submission', [
-        'contact_id', 'conversion_id', 'timestamp:timestamp>submitted_at', 'page_url', 'title',
-    ]) | indent(4) }}
+    select
+        contact_id,
+        conversion_id,
+        submitted_at,
+        page_url,
+        title
+    from {{ ref('stg_hubspot__contact_form_submission') }}
 
 ),
 
@@ -102,7 +106,7 @@ recent_conversion_touches as (
 
 ),
 
--- the original source of the lead (the same utm tags as stg_hubspot__crm_leads)
+-- the original source of the lead (the same utm tags as int_hubspot__crm_leads)
 lead_sources as (
 
     select
@@ -110,7 +114,7 @@ lead_sources as (
         utm_source,
         utm_medium,
         utm_campaign
-    from {{ ref('stg_hubspot__crm_leads') }}
+    from {{ ref('int_hubspot__crm_leads') }}
 
 ),
 

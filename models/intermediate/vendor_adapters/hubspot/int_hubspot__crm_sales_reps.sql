@@ -8,10 +8,16 @@ with
 
 owners as (
 
-    {{ vendor_table('hubspot', 'owner', [
-        'owner_id', 'first_name', 'last_name', 'email', 'created_at:timestamp', 'updated_at:timestamp',
-        'is_active:boolean', '_fivetran_deleted:boolean',
-    ]) | indent(4) }}
+    select
+        owner_id,
+        first_name,
+        last_name,
+        email,
+        created_at,
+        updated_at,
+        is_active,
+        _fivetran_deleted
+    from {{ ref('stg_hubspot__owner') }}
 
 ),
 

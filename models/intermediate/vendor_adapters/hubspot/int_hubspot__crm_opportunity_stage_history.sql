@@ -1,7 +1,7 @@
 -- HubSpot deal stages -> the raw layout of crm_opportunity_stage_history (text; typed and checked by
 -- base_crm__opportunity_stage_history): every stage a deal entered (deal_stage: date_entered, value = the stage
 -- id), mapped like the deal's current stage (hubspot_stage_ctes) within the deal's pipeline. HubSpot's stage
--- history has no owner: the owner is the deal's current owner. Only deals in stg_hubspot__crm_opportunities.
+-- history has no owner: the owner is the deal's current owner. Only deals in int_hubspot__crm_opportunities.
 
 with
 
@@ -11,7 +11,11 @@ with
 
 stage_entries as (
 
-    {{ vendor_table('hubspot', 'deal_stage', ['deal_id', 'date_entered:timestamp', 'value']) | indent(4) }}
+    select
+        deal_id,
+        date_entered,
+        value
+    from {{ ref('stg_hubspot__deal_stage') }}
 
 ),
 

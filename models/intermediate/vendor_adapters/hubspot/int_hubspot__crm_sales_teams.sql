@@ -6,7 +6,11 @@ with
 
 teams as (
 
-    {{ vendor_table('hubspot', 'team', ['id', 'name', '_fivetran_deleted:boolean']) | indent(4) }}
+    select
+        id,
+        name,
+        _fivetran_deleted
+    from {{ ref('stg_hubspot__team') }}
 
 ),
 

@@ -23,7 +23,10 @@ with
 
 associations as (
 
-    {{ vendor_table('hubspot', 'deal_contact', ['deal_id', 'contact_id']) | indent(4) }}
+    select
+        deal_id,
+        contact_id
+    from {{ ref('stg_hubspot__deal_contact') }}
 
 ),
 

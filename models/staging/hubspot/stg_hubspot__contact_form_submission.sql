@@ -1,0 +1,5 @@
+-- HubSpot contact_form_submission: one row per form submission of a contact (page, form title) at submitted_at.
+-- Optional.
+{{ vendor_record_staging('hubspot', 'contact_form_submission', [
+    'contact_id', 'conversion_id', 'timestamp:timestamp>submitted_at', 'page_url', 'title',
+]) }}

@@ -1,0 +1,5 @@
+-- HubSpot contact_merge_audit: one row per merge of a contact (vid_to_merge) into another (canonical_vid), at
+-- merged_at. Optional.
+{{ vendor_record_staging('hubspot', 'contact_merge_audit', [
+    'canonical_vid', 'vid_to_merge', 'timestamp:timestamp>merged_at',
+]) }}

@@ -1,0 +1,2 @@
+-- HubSpot deal_stage: one row per stage a deal entered (value: the stage id) at date_entered.
+{{ vendor_record_staging('hubspot', 'deal_stage', ['deal_id', 'date_entered:timestamp', 'value']) }}
