@@ -12,9 +12,13 @@
     utm_fields.utm_source ~ '>utm_source_field', utm_fields.utm_medium ~ '>utm_medium_field',
     utm_fields.utm_campaign ~ '>utm_campaign_field', reason_field ~ '>disqualification_reason',
 ] %}
+{#- a status date field that is synced but does not parse still makes a status event (with no time: the
+    contract quarantines it), as before the two layers: <field>_is_present says the field holds a value -#}
+{%- set presence = {} %}
 {%- for status, field in adapter_setting('salesforce_lead_status_date_fields').items() if field %}
     {%- if field not in columns and (field ~ ':timestamp') not in columns %}
         {%- do columns.append(field ~ ':timestamp') %}
     {%- endif %}
+    {%- do presence.update({field ~ '_is_present': '(' ~ field ~ ' is not null)'}) %}
 {%- endfor %}
-{{ vendor_record_staging('salesforce', 'lead', columns) }}
+{{ vendor_record_staging('salesforce', 'lead', columns, presence) }}

@@ -33,6 +33,7 @@ leads as (
         converted_opportunity_id,
         {%- for field in date_field_names %}
             {{ field }},
+            {{ field }}_is_present,
         {%- endfor %}
         disqualification_reason
     from {{ ref('stg_salesforce__lead') }}
@@ -141,7 +142,8 @@ date_field_events as (
             {{ "cast(disqualification_reason as " ~ dbt.type_string() ~ ")" if status == 'disqualified'
                 else "cast(null as " ~ dbt.type_string() ~ ")" }} as disqualification_reason
         from current_leads
-        where {{ field }} is not null
+        -- synced, whether or not it parses (an unparseable date is quarantined, never dropped)
+        where {{ field }}_is_present
     {%- endfor %}
 
 ),
