@@ -8,7 +8,7 @@ vars, as a user would:
   - HubSpot with LinkedIn and the contract's own ad tables (a sponsorship's campaign-level spend), with the deal
     pipelines restricted and a deal that breaks a contract rule (a negative amount), quarantined with its stage
     changes, under a quarantine_threshold that lets the build go on (DuckDB, a full `dbt build`);
-  - two variants built up to the marts they change (`dbt build --select +<mart>`): Salesforce's stage history
+  - two variants built up to the marts they change (`dbt build --select +<mart>`, no unit tests): Salesforce's stage history
     from the history-mode layout (owners per version) and HubSpot's lifecycle from the property history.
 The KPI marts (cost per lead, MQLs, SQLs, win rate, revenue, CAC, retention) are compared, row by row, with
 vendor_reference.py, which reads the fixture CSVs in Python and never a dbt model; the fixture's edge cases
@@ -136,10 +136,12 @@ def duckdb_build(tmp_path_factory: pytest.TempPathFactory, name: str, vendors: t
     work = tmp_path_factory.mktemp(name)
     db = work / "warehouse.duckdb"  # (a file named like a vendor schema would make its name ambiguous)
     load_duckdb(db, fixture_tables(*vendors))
-    # a selection builds those marts, their parents and the tests of exactly these (cautious: no test that also
-    # needs a model left out)
+    # a selection builds those marts, their parents and the data tests of exactly these (cautious: no test that
+    # also needs a model left out); its unit tests read fixtures, never the variant's data, and run in the full
+    # builds (salesforce, hubspot, salesforce_pg) and the demo build
     args = ["build", "--vars", json.dumps(dbt_vars)] + (
-        ["--select", *select, "--indirect-selection", "cautious"] if select else [])
+        ["--select", *select, "--indirect-selection", "cautious", "--exclude-resource-type", "unit_test"]
+        if select else [])
     proc = _dbt(args, work, _env(work, "duckdb", db=db))
     return Build(name, dbt_vars, work, proc, db=db)
 
