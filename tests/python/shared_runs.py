@@ -86,7 +86,7 @@ class PipelineCommand:
 
 
 def pipeline_command(work: Path, *args: str, db: Path, env_extra: dict[str, str] | None = None,
-                     unit_tests: bool = True) -> PipelineCommand:
+                     unit_tests: bool = True, data_tests: bool = True) -> PipelineCommand:
     """`kpi-pipeline run *args` on the DuckDB file `db`, output, target and logs in `work` (see run_pipeline)."""
     work.mkdir(parents=True, exist_ok=True)
     cwd, relative = warehouse_env(db)
@@ -97,8 +97,9 @@ def pipeline_command(work: Path, *args: str, db: Path, env_extra: dict[str, str]
         KPI_DUCKDB_PATH=relative,
         **(env_extra or {}),
     )
-    if not unit_tests:
-        env["DBT_EXCLUDE_RESOURCE_TYPES"] = "unit_test"
+    excluded = [kind for kind, keep in (("unit_test", unit_tests), ("test", data_tests)) if not keep]
+    if excluded:
+        env["DBT_EXCLUDE_RESOURCE_TYPES"] = " ".join(excluded)
     cmd = [
         sys.executable, "-m", "kpi_pipeline.cli", "run",
         "--output-dir", str(work / "out"),
@@ -109,7 +110,7 @@ def pipeline_command(work: Path, *args: str, db: Path, env_extra: dict[str, str]
 
 
 def run_pipeline(work: Path, *args: str, db: Path | None = None, env_extra: dict[str, str] | None = None,
-                 unit_tests: bool = True) -> Run:
+                 unit_tests: bool = True, data_tests: bool = True) -> Run:
     """`kpi-pipeline run *args` on the DuckDB file `db` (default <work>/warehouse.duckdb), output, target and
     logs in `work`. The run's working directory is the file's folder and KPI_DUCKDB_PATH its name, so dbt's
     parse is shared with earlier runs with the same settings (parse_cache).
@@ -118,9 +119,15 @@ def run_pipeline(work: Path, *args: str, db: Path | None = None, env_extra: dict
     advise for production builds). For scenario runs that change only the data: a unit test reads its own
     fixtures, never the data, so it gives the same result as in the demo build of the test command (every
     unit test, every var on its own and all at once: test_real_exports; each adapter: test_adapters;
-    PostgreSQL: test_postgres); runs that change vars, the target or the environment keep them."""
+    PostgreSQL: test_postgres); runs that change vars, the target or the environment keep them.
+
+    data_tests=False: dbt's data tests are left out too (models and seeds only). Only for a run whose marts the
+    test compares with a build that ran every data test on the same data (the demo build of the test command,
+    or an earlier run of the same test) and whose subject is not a test result: the tests would repeat those
+    checks on the same tables."""
     db = db or work / "warehouse.duckdb"
-    command = pipeline_command(work, *args, db=db, env_extra=env_extra, unit_tests=unit_tests)
+    command = pipeline_command(work, *args, db=db, env_extra=env_extra, unit_tests=unit_tests,
+                               data_tests=data_tests)
     with shared_parse(command.target, command.key):
         if forkable(command):
             code, stdout, stderr = forked_run(command, timeout=900)
