@@ -32,6 +32,15 @@
     ) as text)
 {%- endmacro %}
 
+{% macro spark__raw_row_json(columns) -%}
+    {#- to_json drops null fields: the struct is written with every key, null as JSON null -#}
+    to_json(named_struct(
+        {%- for column in columns %}
+        '{{ column.name }}', {{ column.name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    ), map('ignoreNullFields', 'false'))
+{%- endmacro %}
+
 
 {#- quarantine_row_key(table): the primary key of a raw row as text,
     'lead_id=L-00001' or 'rep_id=R-1, valid_from=2025-01-01'. -#}

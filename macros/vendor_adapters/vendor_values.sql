@@ -121,6 +121,12 @@
     ))[1])), '')
 {%- endmacro %}
 
+{% macro spark__json_url_tag(json_text, key) -%}
+    nullif(lower(trim(regexp_extract(
+        {{ vendor_text(json_text) }}, '"key"\\s*:\\s*"{{ key }}"\\s*,\\s*"value"\\s*:\\s*"([^"]*)"', 1
+    ))), '')
+{%- endmacro %}
+
 
 {#- open_stage_from_probability(probability): an open deal stage of the contract from a win probability in
     percent (0-100; HubSpot's 0-1 scale is multiplied by 100 by the caller): below 20 prospecting, below 50
