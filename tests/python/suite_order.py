@@ -30,6 +30,8 @@ MEASURED_SECONDS = {
     "test_postgres.py": 204,
     "test_sources.py": 187,
     "test_pipeline_cli.py": 136,
+    # its own Spark Thrift server and a small build through it (measured alone at load 11-19, 2026-12-07)
+    "test_spark_thrift.py": 130,
     "test_valid_datasets.py": 115,
     "test_quality_windows.py": 96,
     "test_gx_batches.py": 38,
