@@ -127,11 +127,12 @@ def quote_ident(name: str) -> str:
 
 
 BARE_VARCHAR = re.compile(r"\bvarchar\b(?!\s*\()", re.IGNORECASE)
+DOUBLE_PRECISION = re.compile(r"\bdouble\s+precision\b", re.IGNORECASE)
 
 
 def to_spark_sql(sql: str, params: Sequence[Any] | None = None) -> str:
-    """Standard SQL (double-quoted identifiers, '' in strings, `?`/`%s` marks, `varchar` without a length)
-    as Spark SQL (backticks, backslash escapes, literals, `string`)."""
+    """Standard SQL (double-quoted identifiers, '' in strings, `?`/`%s` marks, `varchar` without a length,
+    `double precision`) as Spark SQL (backticks, backslash escapes, literals, `string`, `double`)."""
     out: list[str] = []
     values = list(params or ())
     i, n = 0, len(sql)
@@ -170,7 +171,7 @@ def to_spark_sql(sql: str, params: Sequence[Any] | None = None) -> str:
             j = i + 1
             while j < n and sql[j] not in "'\"`-?%":
                 j += 1
-            out.append(BARE_VARCHAR.sub("string", sql[i:j]))
+            out.append(DOUBLE_PRECISION.sub("double", BARE_VARCHAR.sub("string", sql[i:j])))
             i = j
     if values:
         raise PipelineError(f"{len(values)} parameter(s) left over in: {sql[:200]}")

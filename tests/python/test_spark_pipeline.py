@@ -141,6 +141,21 @@ def test_a_spark_target_without_a_session_in_the_process_stops_with_a_clear_erro
         resolve(PROJECT_DIR, "spark")
 
 
+def test_the_demo_fills_only_a_source_schema_without_other_tables(spark_session) -> None:
+    """Without --data-dir, a user's tables in the metastore are read in place: the demo's ownership check
+    reads the marks on Spark (show tables, describe table extended)."""
+    from kpi_pipeline.steps import demo_owner
+
+    conn = SparkConnection(spark_session)
+    assert demo_owner(conn, "spark", "no_such_raw").demo_allowed
+    spark_session.sql("create database if not exists user_raw")
+    spark_session.sql("create table if not exists user_raw.crm_leads (lead_id string) using parquet")
+    spark_session.sql("insert into user_raw.crm_leads values ('l1')")
+    owner = demo_owner(conn, "spark", "user_raw")
+    assert not owner.demo_allowed
+    assert owner.reason == "user_raw.crm_leads holds data that is not the demo's (no demo mark: created by another tool)"
+
+
 # ---------------------------------------------------------------- one full run on Spark
 
 # bad rows of ads_spend_daily (3 of 17,314: under the 1 % threshold): index, column, value, rule, message
