@@ -56,7 +56,8 @@ keyed_rows as (
 )
 
 select * from keyed_rows
-{%- if is_incremental() %}
+{#- a unit test has no table of its own (this is none): its rows are the query's -#}
+{%- if is_incremental() and model.resource_type != 'unit_test' %}
     {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list %}
 
 union all
