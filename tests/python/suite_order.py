@@ -23,6 +23,9 @@ import pytest
 # (the per-file table this plugin prints; f5a26cd, 2026-12-06). test_real_exports, test_quality_windows and
 # test_pipeline_cli share a pipeline run (shared_runs.py) that the first of them builds while another waits.
 MEASURED_SECONDS = {
+    # one SparkSession, the demo loaded into DuckDB and Spark, one full run on Spark (a 500 s dbt build) and a
+    # DuckDB build up to the quarantine (measured alone at load 12-16, 2026-12-07)
+    "test_spark_pipeline.py": 900,
     "test_adapters.py": 379,
     "test_real_exports.py": 367,
     "test_incremental.py": 358,
