@@ -61,17 +61,17 @@
 {%- endmacro %}
 
 
-{#- Spark: a table's comment is a row of its extended description (one query per table of the schema). -#}
+{#- Spark: a table's comment is a line `Comment: ...` of its extended description; one `show table extended`
+    for the whole schema (a table dropped meanwhile by a parallel seed is not described on its own). -#}
 {% macro spark__raw_table_comments(database, schema) -%}
     {%- set comments = {} -%}
     {%- if not adapter.check_schema_exists(database, schema) -%}
         {{ return(comments) }}
     {%- endif -%}
-    {%- for table in run_query('show tables in ' ~ schema).rows if not table[2] -%}
+    {%- for table in run_query("show table extended in " ~ schema ~ " like '*'").rows if not table[2] -%}
         {%- set comment = namespace(text=none) -%}
-        {%- for row in run_query('describe table extended ' ~ schema ~ '.' ~ table[1]).rows
-            if row[0] == 'Comment' -%}
-            {%- set comment.text = row[1] -%}
+        {%- for line in (table[3] or '').split('\n') if line.startswith('Comment: ') -%}
+            {%- set comment.text = line[9:] -%}
         {%- endfor -%}
         {%- do comments.update({table[1]: comment.text}) -%}
     {%- endfor -%}
