@@ -89,3 +89,14 @@
 {% macro clean_currency(column) -%}
     {{ clean_code(column) }}
 {%- endmacro %}
+
+
+{#- string_literal(value): a text as a SQL string literal: a quote doubled on DuckDB and PostgreSQL; on Spark,
+    where '' inside a literal ends it (two adjacent literals) and a backslash escapes, both backslash-escaped. -#}
+{% macro string_literal(value) -%}
+    {%- if target.type == 'spark' -%}
+        '{{ value | string | replace('\\', '\\\\') | replace("'", "\\'") }}'
+    {%- else -%}
+        '{{ value | string | replace("'", "''") }}'
+    {%- endif -%}
+{%- endmacro %}
