@@ -36,6 +36,32 @@ if [ ! -f "$STAMP" ]; then
         || { echo "setup: install failed: the environment does not import" >&2; exit 2; }
     touch "$STAMP"
 fi
+# Apache Spark (docs/spark.md), only with KPI_WITH_SPARK=1 (the test command sets it; the demo does not need
+# it): pyspark and dbt-spark from requirements-spark.lock into the same .venv, and a headless Java runtime
+# (Debian's default-jre-headless) when `java` is missing. Its own stamp: the main environment is unchanged.
+if [ "${KPI_WITH_SPARK:-0}" = "1" ]; then
+    SPARK_STAMP=".venv/.spark-installed-$(sha1sum requirements-spark.lock | cut -c1-12)"
+    if [ ! -f "$SPARK_STAMP" ]; then
+        echo "setup: installing requirements-spark.lock (pyspark, dbt-spark)" >&2
+        pip_install --require-hashes -r requirements-spark.lock
+        .venv/bin/python -c "import pyspark, dbt.adapters.spark" \
+            || { echo "setup: Spark install failed: pyspark or dbt-spark does not import" >&2; exit 2; }
+        touch "$SPARK_STAMP"
+    fi
+    if ! command -v java >/dev/null; then
+        if ! command -v apt-get >/dev/null; then
+            echo "setup: error: KPI_WITH_SPARK=1 needs Java 17 or newer (java is missing and there is no apt-get)" >&2
+            exit 2
+        fi
+        echo "setup: installing a Java runtime for Spark (Debian package default-jre-headless)" >&2
+        SUDO=""
+        [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && SUDO="sudo"
+        { $SUDO apt-get update -qq \
+            && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+                default-jre-headless >/dev/null; } \
+            || { echo "setup: error: could not install default-jre-headless (apt-get failed)" >&2; exit 2; }
+    fi
+fi
 # PostgreSQL server binaries for the `pg` target's tests (tests/python/test_postgres.py
 # starts a throwaway cluster from them; the system service is never started).
 if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then

@@ -12,7 +12,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-bash scripts/setup.sh
+# Spark is part of the suite (tests/python/test_spark*.py): its packages and a JRE too (docs/spark.md)
+KPI_WITH_SPARK=1 bash scripts/setup.sh
 export PATH="$ROOT/.venv/bin:$PATH"
 export DBT_SEND_ANONYMOUS_USAGE_STATS=false
 export DO_NOT_TRACK=1

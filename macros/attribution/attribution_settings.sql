@@ -69,5 +69,5 @@
     double on DuckDB but numeric on PostgreSQL).
 -#}
 {% macro attribution_ratio(numerator, denominator) -%}
-    (cast({{ numerator }} as double precision) / nullif(cast({{ denominator }} as double precision), 0))
+    (cast({{ numerator }} as {{ type_double() }}) / nullif(cast({{ denominator }} as {{ type_double() }}), 0))
 {%- endmacro %}

@@ -43,3 +43,14 @@
         else 4
     end
 {%- endmacro %}
+
+
+{#- iso_day_of_week(date_expression): 1 (Monday) to 7 (Sunday): extract(isodow ...), on Spark
+    extract(dayofweek_iso ...). -#}
+{% macro iso_day_of_week(date_expression) -%}
+    {%- if target.type == 'spark' -%}
+        extract(dayofweek_iso from {{ date_expression }})
+    {%- else -%}
+        extract(isodow from {{ date_expression }})
+    {%- endif -%}
+{%- endmacro %}

@@ -12,7 +12,7 @@
         recorded_at    when the row was written
 
     create_refresh_windows_table() (on-run-start): creates the schema and the
-    table when absent (DuckDB and PostgreSQL).
+    table when absent (DuckDB and PostgreSQL; on Spark, one statement at a time).
 
     record_refresh_window(window_column, start_query=none): a hook of an
     incremental model. It must be a pre-hook although it describes what the
@@ -31,6 +31,10 @@
 
 
 {% macro create_refresh_windows_table() -%}
+    {{ return(adapter.dispatch('create_refresh_windows_table')()) }}
+{%- endmacro %}
+
+{% macro default__create_refresh_windows_table() -%}
     create schema if not exists ops;
     create table if not exists {{ refresh_windows_relation() }} (
         invocation_id varchar(64) not null,
@@ -39,6 +43,15 @@
         window_start date,
         recorded_at timestamp not null
     )
+{%- endmacro %}
+
+{#- Spark runs one statement per query, and its varchar needs no length: string columns, Parquet -#}
+{% macro spark__create_refresh_windows_table() -%}
+    {%- if execute -%}
+        {%- do run_query('create schema if not exists ops') -%}
+        {%- do run_query('create table if not exists ' ~ refresh_windows_relation() ~ ' (invocation_id string,'
+            ~ ' model_name string, window_column string, window_start date, recorded_at timestamp) using parquet') -%}
+    {%- endif -%}
 {%- endmacro %}
 
 

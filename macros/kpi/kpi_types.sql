@@ -27,3 +27,10 @@
 {% macro kpi_ratio(numerator, denominator) -%}
     {{ kpi_decimal(safe_divide(numerator, denominator)) }}
 {%- endmacro %}
+
+
+{#- type_double(): the 8-byte floating point type: double precision (DuckDB, PostgreSQL), double (Spark, whose
+    parser has no `double precision`). -#}
+{% macro type_double() -%}
+    {{ return('double' if target.type == 'spark' else 'double precision') }}
+{%- endmacro %}

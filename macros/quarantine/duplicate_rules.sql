@@ -28,7 +28,7 @@ duplicates_ranked as (
         row_number() over key_rows as dq_position,
         dense_rank() over key_rows as dq_content_rank,
         sum(case when dq_rule is null then 1 else 0 end) over (
-            key_rows rows between unbounded preceding and unbounded following
+            partition by {{ keys | join(', ') }}
         ) as dq_key_rows
     from single_row_verdicts
     window key_rows as (

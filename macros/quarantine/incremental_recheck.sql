@@ -36,6 +36,10 @@
         {%- for column in columns %}, coalesce({{ column }}, '\\N'){% endfor %}), 0)
 {%- endmacro %}
 
+{% macro spark__row_hash(columns) -%}
+    xxhash64({{ columns | join(', ') }})
+{%- endmacro %}
+
 
 {#- assert_history_unchanged(table, key, event, window_start): an incremental base model re-checks the
     rows of the refresh window only, so the raw rows before it must be the rows it already holds. Their

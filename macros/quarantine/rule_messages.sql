@@ -7,7 +7,7 @@
     characters a reader cannot see shown escaped (a zero-width space as <U+200B>, a no-break space as
     <U+00A0>, a tab as <U+0009>: escape_invisible, macros/staging/clean_strings.sql). -#}
 {% macro quarantine_text(expression) -%}
-    '''' || coalesce({{ escape_invisible('left(' ~ expression ~ ', 80)') }}, '') || ''''
+    chr(39) || coalesce({{ escape_invisible('left(' ~ expression ~ ', 80)') }}, '') || chr(39)
 {%- endmacro %}
 
 
@@ -30,6 +30,15 @@
         '{{ column.name }}', {{ column.name }}{{ ',' if not loop.last }}
         {%- endfor %}
     ) as text)
+{%- endmacro %}
+
+{% macro spark__raw_row_json(columns) -%}
+    {#- to_json drops null fields: the struct is written with every key, null as JSON null -#}
+    to_json(named_struct(
+        {%- for column in columns %}
+        '{{ column.name }}', {{ column.name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    ), map('ignoreNullFields', 'false'))
 {%- endmacro %}
 
 

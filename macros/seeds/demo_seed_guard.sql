@@ -26,7 +26,7 @@
 {%- endmacro %}
 
 {% macro default__raw_table_comments(database, schema) -%}
-    {{ exceptions.raise_compiler_error('raw_table_comments is implemented for duckdb and postgres, not ' ~ target.type) }}
+    {{ exceptions.raise_compiler_error('raw_table_comments is implemented for duckdb, postgres and spark, not ' ~ target.type) }}
 {%- endmacro %}
 
 {% macro duckdb__raw_table_comments(database, schema) -%}
@@ -56,6 +56,24 @@
     {%- set comments = {} -%}
     {%- for row in run_query(query).rows -%}
         {%- do comments.update({row[0]: row[1]}) -%}
+    {%- endfor -%}
+    {{ return(comments) }}
+{%- endmacro %}
+
+
+{#- Spark: a table's comment is a line `Comment: ...` of its extended description; one `show table extended`
+    for the whole schema (a table dropped meanwhile by a parallel seed is not described on its own). -#}
+{% macro spark__raw_table_comments(database, schema) -%}
+    {%- set comments = {} -%}
+    {%- if not adapter.check_schema_exists(database, schema) -%}
+        {{ return(comments) }}
+    {%- endif -%}
+    {%- for table in run_query("show table extended in " ~ schema ~ " like '*'").rows if not table[2] -%}
+        {%- set comment = namespace(text=none) -%}
+        {%- for line in (table[3] or '').split('\n') if line.startswith('Comment: ') -%}
+            {%- set comment.text = line[9:] -%}
+        {%- endfor -%}
+        {%- do comments.update({table[1]: comment.text}) -%}
     {%- endfor -%}
     {{ return(comments) }}
 {%- endmacro %}
@@ -97,7 +115,7 @@
     parallel). Without the var the demo seeds are disabled and this does nothing. -#}
 {% macro guard_demo_seeds() -%}
     {%- if execute and var('load_demo_data', false) in [true, 'true', 'True', 1, '1'] -%}
-        {%- set database = var('raw_database', env_var('KPI_RAW_DATABASE', '') or target.database) -%}
+        {%- set database = var('raw_database', env_var('KPI_RAW_DATABASE', '') or target.get('database')) -%}
         {%- set schema = var('raw_schema', env_var('KPI_RAW_SCHEMA', 'raw')) -%}
         {%- set refusal = demo_schema_refusal(database, schema) -%}
         {%- if refusal -%}
@@ -111,9 +129,11 @@
 {%- endmacro %}
 
 
-{% materialization seed, default %}
+{#- demo_seed(builtin_seed): the demo's seed materialization around the engine's own (builtin_seed, a
+    materialization macro); seeds other than the demo's run the engine's own unchanged. -#}
+{% macro demo_seed(builtin_seed) %}
     {%- if not (config.get('meta') or {}).get('demo_data') -%}
-        {{ return(dbt.materialization_seed_default()) }}
+        {{ return(builtin_seed()) }}
     {%- endif -%}
     {#- the schema was checked by the on-run-start hook; here the seed's own table, once more -#}
     {%- set existing = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier) -%}
@@ -130,11 +150,21 @@
         {%- call noop_statement('main', 'SKIP (not the demo\'s table)', 'SKIP') -%}{%- endcall -%}
         {{ return({'relations': []}) }}
     {%- endif -%}
-    {%- set result = dbt.materialization_seed_default() -%}
+    {%- set result = builtin_seed() -%}
     {%- set rows = run_query('select count(*) from ' ~ this).columns[0].values()[0] -%}
     {%- call statement('demo_mark') -%}
         comment on table {{ this }} is '{{ demo_data_mark() }} rows={{ rows }}'
     {%- endcall -%}
     {{ adapter.commit() }}
     {{ return(result) }}
+{% endmacro %}
+
+
+{% materialization seed, default %}
+    {{ return(demo_seed(dbt.materialization_seed_default)) }}
 {% endmaterialization %}
+
+
+{#- On Spark too: dbt-spark 1.11 has no seed materialization of its own (only spark__ helpers: reset_csv_table,
+    load_csv_rows), so this default one applies there; a spark one calling dbt.materialization_seed_spark failed
+    every seed ("'dict object' has no attribute 'materialization_seed_spark'"). -#}

@@ -49,6 +49,13 @@
     end
 {%- endmacro %}
 
+{% macro spark__to_date(column) -%}
+    case
+        when {{ clean_string(column) }} rlike '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+            then try_cast({{ clean_string(column) }} as date)
+    end
+{%- endmacro %}
+
 
 {#- to_decimal(column, precision, scale): decimal text ('-12.5', '3') ->
     numeric(precision, scale). Money uses (20, 6), FX rates (26, 12) (the contract column's scale). -#}
@@ -70,6 +77,15 @@
     case
         when {{ clean_string(column) }} ~ '^[+-]?([0-9]{1,{{ max_int_digits }}}([.][0-9]*)?|[.][0-9]+)$'
             then cast({{ clean_string(column) }} as numeric({{ precision }}, {{ scale }}))
+    end
+{%- endmacro %}
+
+{% macro spark__to_decimal(column, precision, scale) -%}
+    {#- the PostgreSQL guard: Spark's cast also reads '1e3', ' 12 ' and 'Infinity' -#}
+    {%- set max_int_digits = [precision - scale, 1] | max -%}
+    case
+        when {{ clean_string(column) }} rlike '^[+-]?([0-9]{1,{{ max_int_digits }}}([.][0-9]*)?|[.][0-9]+)$'
+            then try_cast({{ clean_string(column) }} as decimal({{ precision }}, {{ scale }}))
     end
 {%- endmacro %}
 
@@ -95,6 +111,13 @@
     case
         when {{ clean_string(column) }} ~ '^[+-]?[0-9]{1,18}$'
             then cast({{ clean_string(column) }} as {{ dbt.type_bigint() }})
+    end
+{%- endmacro %}
+
+{% macro spark__to_integer(column) -%}
+    case
+        when {{ clean_string(column) }} rlike '^[+-]?[0-9]{1,18}$'
+            then try_cast({{ clean_string(column) }} as {{ dbt.type_bigint() }})
     end
 {%- endmacro %}
 

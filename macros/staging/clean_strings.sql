@@ -1,7 +1,7 @@
 {#-
     String clean-up used by every staging model. The raw layer is all text
     (CSV exports), so "missing" can arrive as NULL or as an empty/blank string;
-    these macros make both NULL. Plain SQL, identical on DuckDB and PostgreSQL.
+    these macros make both NULL. Plain SQL, identical on DuckDB, PostgreSQL and Spark (unicode_char).
 -#}
 
 {#- invisible_characters(): characters an export carries that nobody can see and that are never part of
@@ -17,9 +17,23 @@
 {% macro strip_invisible(expression) -%}
     {%- set removed = [] -%}
     {%- for code in invisible_characters() -%}
-        {%- do removed.append('chr(' ~ code ~ ')') -%}
+        {%- do removed.append(unicode_char(code)) -%}
     {%- endfor -%}
-    translate({{ expression }}, chr(160) || {{ removed | join(' || ') }}, ' ')
+    translate({{ expression }}, {{ unicode_char(160) }} || {{ removed | join(' || ') }}, ' ')
+{%- endmacro %}
+
+{#- unicode_char(code): the character of a Unicode code point as a SQL expression: chr(code) on DuckDB and
+    PostgreSQL; a '\uXXXX' literal on Spark, whose chr() takes the code modulo 256. -#}
+{% macro unicode_char(code) -%}
+    {{ return(adapter.dispatch('unicode_char')(code)) }}
+{%- endmacro %}
+
+{% macro default__unicode_char(code) -%}
+    chr({{ code }})
+{%- endmacro %}
+
+{% macro spark__unicode_char(code) -%}
+    '\u{{ '%04X' % code }}'
 {%- endmacro %}
 
 {#- escape_invisible(expression): the text with invisible characters, no-break spaces and control
@@ -29,7 +43,7 @@
     {%- do shown.update(invisible_characters()) -%}
     {%- set text = namespace(sql=expression) -%}
     {%- for code, name in shown.items() -%}
-        {%- set text.sql = 'replace(' ~ text.sql ~ ', chr(' ~ code ~ '), \'<' ~ name ~ '>\')' -%}
+        {%- set text.sql = 'replace(' ~ text.sql ~ ', ' ~ unicode_char(code) ~ ', \'<' ~ name ~ '>\')' -%}
     {%- endfor -%}
     {{ text.sql }}
 {%- endmacro %}
@@ -74,4 +88,15 @@
     empty -> null. -#}
 {% macro clean_currency(column) -%}
     {{ clean_code(column) }}
+{%- endmacro %}
+
+
+{#- string_literal(value): a text as a SQL string literal: a quote doubled on DuckDB and PostgreSQL; on Spark,
+    where '' inside a literal ends it (two adjacent literals) and a backslash escapes, both backslash-escaped. -#}
+{% macro string_literal(value) -%}
+    {%- if target.type == 'spark' -%}
+        '{{ value | string | replace('\\', '\\\\') | replace("'", "\\'") }}'
+    {%- else -%}
+        '{{ value | string | replace("'", "''") }}'
+    {%- endif -%}
 {%- endmacro %}

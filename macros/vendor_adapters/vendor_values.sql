@@ -58,7 +58,7 @@
 {% macro vendor_value_map(expression, mapping, else_expression='null') -%}
     case lower(trim({{ vendor_text(expression) }}))
         {%- for key, value in mapping.items() %}
-        when '{{ key | lower | replace("'", "''") }}' then {{ "null" if value is none else "'" ~ (value | replace("'", "''")) ~ "'" }}
+        when {{ string_literal(key | lower) }} then {{ "null" if value is none else string_literal(value) }}
         {%- endfor %}
         else {{ else_expression }}
     end
@@ -70,7 +70,7 @@
         false
     {%- else -%}
         lower(trim({{ vendor_text(expression) }})) in (
-            {%- for value in values %}'{{ value | lower | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor -%}
+            {%- for value in values %}{{ string_literal(value | lower) }}{{ ', ' if not loop.last }}{% endfor -%}
         )
     {%- endif -%}
 {%- endmacro %}
@@ -88,7 +88,7 @@
     Ignores what follows '#'; does not percent-decode. Loaders write a list of final URLs as
     "['https://...', ...]" or '[https://...]': brackets and quotes are removed and the first URL is read. -#}
 {% macro url_parameter(url, name) -%}
-    {%- set cleaned = "replace(replace(replace(replace(" ~ vendor_text(url) ~ ", '[', ''), ']', ''), '\"', ''), '''', '')" -%}
+    {%- set cleaned = "replace(replace(replace(replace(" ~ vendor_text(url) ~ ", '[', ''), ']', ''), '\"', ''), chr(39), '')" -%}
     {%- set first_url = dbt.split_part(cleaned, "','", 1) -%}
     {%- set without_fragment = dbt.split_part(first_url, "'#'", 1) -%}
     {%- set query = "case when " ~ without_fragment ~ " like '%?%' then " ~ dbt.split_part(without_fragment, "'?'", 2)
@@ -121,6 +121,12 @@
     ))[1])), '')
 {%- endmacro %}
 
+{% macro spark__json_url_tag(json_text, key) -%}
+    nullif(lower(trim(regexp_extract(
+        {{ vendor_text(json_text) }}, '"key"\\s*:\\s*"{{ key }}"\\s*,\\s*"value"\\s*:\\s*"([^"]*)"', 1
+    ))), '')
+{%- endmacro %}
+
 
 {#- open_stage_from_probability(probability): an open deal stage of the contract from a win probability in
     percent (0-100; HubSpot's 0-1 scale is multiplied by 100 by the caller): below 20 prospecting, below 50
@@ -150,7 +156,7 @@
         when {{ lower_bound }} >= {{ thresholds.mid_market }} then 'mid_market'
         when {{ lower_bound }} >= 0 then 'smb'
         {%- if var('adapter_default_segment', none) %}
-        else '{{ var("adapter_default_segment") | replace("'", "''") }}'
+        else {{ string_literal(var("adapter_default_segment")) }}
         {%- endif %}
     end
 {%- endmacro %}

@@ -21,7 +21,8 @@ def _examples(state: RunState, sql: str | None, limit: int = 3) -> list[str]:
         return []
     try:
         with state.warehouse.connect() as conn:
-            cur = conn.cursor()
+            # dbt's compiled SQL is the warehouse's own dialect: on Spark, not to be translated
+            cur = conn.cursor(native=True) if state.warehouse.kind == "spark" else conn.cursor()
             cur.execute(f"select * from ({sql}) as failing_rows limit {int(limit)}")
             names = [d[0] for d in cur.description]
             rows = [dict(zip(names, row)) for row in cur.fetchall()]

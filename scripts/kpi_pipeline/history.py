@@ -1,4 +1,4 @@
-"""Run history: one row per run in `ops.pipeline_runs`, created if missing (DuckDB and PostgreSQL)."""
+"""Run history: one row per run in `ops.pipeline_runs`, created if missing (DuckDB, PostgreSQL, Spark)."""
 
 from __future__ import annotations
 
@@ -71,6 +71,7 @@ def append_run(warehouse: Warehouse, record: RunRecord) -> None:
         f"create table if not exists {relation(SCHEMA, TABLE)} ("
         + ", ".join(f"{quote_ident(n)} {t}" for n, t in COLUMNS)
         + ")"
+        + (" using parquet" if warehouse.kind == "spark" else "")  # not a Hive text table
     )
     insert = (
         f"insert into {relation(SCHEMA, TABLE)} ({', '.join(quote_ident(n) for n in names)}) "

@@ -18,6 +18,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from kpi_pipeline import spark
 from kpi_pipeline.contract import TABLES
 from kpi_pipeline.warehouse import relation
 
@@ -42,13 +43,16 @@ def load_mark(file_name: str, rows: int) -> str:
 
 
 def set_comment(conn: Any, schema: str, table: str, text: str) -> None:
-    """COMMENT ON TABLE (DuckDB and PostgreSQL), on an open connection or cursor."""
+    """COMMENT ON TABLE (DuckDB, PostgreSQL and Spark: its `describe table extended` shows it as the row
+    `Comment`), on an open connection or cursor."""
     literal = "'" + text.replace("'", "''") + "'"
     conn.execute(f"comment on table {relation(schema, table)} is {literal}")
 
 
 def table_comments(conn: Any, kind: str, schema: str) -> dict[str, str | None]:
     """{table or view name: comment} in the schema."""
+    if kind == "spark":  # no information_schema: the catalog's tables, each one's `describe table extended`
+        return {name: spark.table_comment(conn, schema, name) for name in spark.tables(conn, schema)}
     if kind == "duckdb":
         rows = conn.execute(
             "select table_name, comment from duckdb_tables() where schema_name = ? and database_name = current_database() "

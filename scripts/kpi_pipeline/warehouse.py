@@ -2,7 +2,10 @@
 
 Connection settings come from the same environment variables `profiles.yml`
 reads (KPI_DUCKDB_PATH, KPI_PG_*), so the orchestrator and dbt always talk to
-the same database. Only DuckDB and PostgreSQL targets are supported.
+the same database. DuckDB, PostgreSQL and Spark targets are supported; Spark only with method
+`session` (KPI_SPARK_METHOD, profiles.yml): the job's steps run their SQL on the SparkSession of their own
+process, which dbt-spark shares (spark.py: KPI_SPARK_MASTER, KPI_SPARK_WAREHOUSE_DIR,
+KPI_SPARK_METASTORE_DIR, KPI_SPARK_SESSION_TIME_ZONE, KPI_SPARK_DRIVER_MEMORY).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from urllib.parse import quote
 
 import yaml
 
+from kpi_pipeline import spark
 from kpi_pipeline.errors import PipelineError
 
 PROFILE_NAME = "sales_marketing_kpis"
@@ -25,18 +29,23 @@ PROFILE_NAME = "sales_marketing_kpis"
 @dataclass(frozen=True)
 class Warehouse:
     target: str
-    kind: str  # "duckdb" or "postgres"
+    kind: str  # "duckdb", "postgres" or "spark"
     duckdb_path: Path | None = None
     pg_host: str = ""
     pg_port: int = 5432
     pg_user: str = ""
     pg_password: str = ""
     pg_database: str = ""
+    spark_settings: spark.SparkSettings | None = None
 
     @property
     def description(self) -> str:
         if self.kind == "duckdb":
             return f"duckdb file {self.duckdb_path}"
+        if self.kind == "spark":
+            assert self.spark_settings is not None
+            return (f"spark {self.spark_settings.master}, metastore {self.spark_settings.metastore_dir}, "
+                    f"warehouse {self.spark_settings.warehouse_dir}")
         return f"postgres {self.pg_user}@{self.pg_host}:{self.pg_port}/{self.pg_database}"
 
     @property
@@ -44,6 +53,9 @@ class Warehouse:
         """A file-name-safe key of the database this target writes to."""
         if self.kind == "duckdb":
             return f"duckdb-{self.duckdb_path.stem}"  # type: ignore[union-attr]
+        if self.kind == "spark":  # the metastore: one Derby metastore is one warehouse
+            assert self.spark_settings is not None
+            return "spark-" + str(self.spark_settings.metastore_dir).strip("/").replace("/", "_")
         return f"pg-{self.pg_host}-{self.pg_port}-{self.pg_database}".replace("/", "_")
 
     def sqlalchemy_url(self) -> str:
@@ -62,8 +74,13 @@ class Warehouse:
         the file is opened read-only; a PostgreSQL session is made read-only. Within
         `kpi-pipeline run` keep the default (dbt-duckdb's connection in the same
         process has the default configuration, and DuckDB refuses a second one with
-        another).
+        another). Spark: a SparkConnection over the process's SparkSession (created on first use);
+        `read_only` changes nothing there.
         """
+        if self.kind == "spark":
+            assert self.spark_settings is not None
+            yield spark.SparkConnection(spark.session(self.spark_settings))
+            return
         if self.kind == "duckdb":
             import duckdb
 
@@ -116,6 +133,8 @@ def relation(schema: str, name: str) -> str:
 
 
 def table_exists(conn: Any, schema: str, name: str) -> bool:
+    if isinstance(conn, spark.SparkConnection):
+        return name.lower() in {t.lower() for t in spark.tables(conn, schema)}
     cur = conn.cursor()
     cur.execute(
         "select count(*) from information_schema.tables where table_schema = %s and table_name = %s"
@@ -127,6 +146,8 @@ def table_exists(conn: Any, schema: str, name: str) -> bool:
 
 
 def table_columns(conn: Any, schema: str, name: str) -> list[str]:
+    if isinstance(conn, spark.SparkConnection):
+        return [column for column, _type in spark.columns(conn, schema, name)]
     cur = conn.cursor()
     cur.execute(
         "select column_name from information_schema.columns where table_schema = %s and table_name = %s "
@@ -185,4 +206,28 @@ def resolve(project_dir: Path, target: str) -> Warehouse:
             pg_password=os.environ.get("KPI_PG_PASSWORD", ""),
             pg_database=os.environ.get("KPI_PG_DATABASE", "kpis"),
         )
-    raise PipelineError(f"target {target!r} has type {kind!r}; kpi-pipeline supports duckdb and postgres")
+    if kind == "spark":
+        return _spark(project_dir, target, outputs[target])
+    raise PipelineError(f"target {target!r} has type {kind!r}; kpi-pipeline supports duckdb, postgres and spark")
+
+
+# the steps of `kpi-pipeline run` that read or write the warehouse themselves, not through dbt
+SPARK_SESSION_STEPS = ("the load of --data-dir", "the demo's ownership check", "the quarantine gate",
+                       "the data-quality checks and reconciliation", "the report", "the run history")
+
+
+def _spark(project_dir: Path, target: str, output: dict[str, Any]) -> Warehouse:
+    """The spark target: method session only (the job's own steps need a SparkSession in its process)."""
+    method = os.environ.get("KPI_SPARK_METHOD") or "session"
+    raw_method = str(output.get("method", ""))
+    if "{{" not in raw_method and raw_method:  # a profile with the method written out
+        method = raw_method
+    if method != "session":
+        raise PipelineError(
+            f"target {target!r} uses Spark method {method!r}: kpi-pipeline runs only with method session "
+            f"(KPI_SPARK_METHOD=session: Spark in the pipeline's own process), because "
+            f"{', '.join(SPARK_SESSION_STEPS)} run their SQL on a SparkSession of that process; with a "
+            f"Thrift server or Databricks run dbt itself (dbt build --target {target})"
+        )
+    base = Path(os.environ.get("KPI_PROJECT_DIR", str(project_dir)))
+    return Warehouse(target=target, kind="spark", spark_settings=spark.SparkSettings.from_env(base))

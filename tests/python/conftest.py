@@ -117,3 +117,7 @@ def demo_manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
     result = run_dbt(["parse", "--quiet"], work / "unused.duckdb", work)
     assert result.returncode == 0, result.stdout[-3000:]
     return json.loads((work / "target" / "manifest.json").read_text(encoding="utf-8"))
+
+
+# the Spark tests' one SparkSession per pytest process (issue 26): spark_session.py
+from spark_session import spark_base, spark_session  # noqa: E402,F401

@@ -15,8 +15,10 @@
 {{ config(
     materialized='incremental',
     unique_key='lead_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=keyed_incremental_strategy(),
+    partition_by=keyed_incremental_partition(),
 ) }}
+{% call keyed_incremental_rows('lead_id') -%}
 -- depends_on: {{ ref('int_as_of_date') }}
 -- depends_on: {{ ref('int_lead_activity') }}
 {%- set lookback_days = attribution_lookback_days() %}
@@ -102,8 +104,8 @@ sequenced as (
         count(*) over (partition by eligible_touches.conversion_key) as touch_count,
         -- 2^(-age / half-life), age in fractional days
         power(
-            cast(2 as double precision),
-            -1 * cast(eligible_touches.touch_age_seconds as double precision) / {{ half_life_seconds }}
+            cast(2 as {{ type_double() }}),
+            -1 * cast(eligible_touches.touch_age_seconds as {{ type_double() }}) / {{ half_life_seconds }}
         ) as decay_factor
     from eligible_touches
 
@@ -245,3 +247,4 @@ final as (
 )
 
 select * from final
+{%- endcall %}

@@ -6,7 +6,7 @@
     (leads_with_activity_since), so the lifecycle does not wait for the
     touchpoints' checks, and the date filter reaches the scans below.
 -#}
-{{ config(materialized='view') }}
+{{ config(materialized='table' if target.type == 'spark' else 'view') }}
 
 with
 

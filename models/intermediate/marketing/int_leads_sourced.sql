@@ -7,8 +7,10 @@
 {{ config(
     materialized='incremental',
     unique_key='lead_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=keyed_incremental_strategy(),
+    partition_by=keyed_incremental_partition(),
 ) }}
+{% call keyed_incremental_rows('lead_id') -%}
 
 with
 
@@ -54,3 +56,4 @@ final as (
 )
 
 select * from final
+{%- endcall %}

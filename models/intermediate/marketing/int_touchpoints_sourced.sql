@@ -10,8 +10,10 @@
 {{ config(
     materialized='incremental',
     unique_key='touchpoint_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=keyed_incremental_strategy(),
+    partition_by=keyed_incremental_partition(),
 ) }}
+{% call keyed_incremental_rows('touchpoint_id') -%}
 -- depends_on: {{ ref('stg_crm__leads') }}
 
 with
@@ -77,3 +79,4 @@ final as (
 )
 
 select * from final
+{%- endcall %}

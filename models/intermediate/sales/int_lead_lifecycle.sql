@@ -8,8 +8,10 @@
 {{ config(
     materialized='incremental',
     unique_key='lead_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=keyed_incremental_strategy(),
+    partition_by=keyed_incremental_partition(),
 ) }}
+{% call keyed_incremental_rows('lead_id') -%}
 -- depends_on: {{ ref('int_lead_funnel_activity') }}
 
 with
@@ -192,3 +194,4 @@ final as (
 )
 
 select * from final
+{%- endcall %}

@@ -13,8 +13,10 @@
 {{ config(
     materialized='incremental',
     unique_key='lead_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=keyed_incremental_strategy(),
+    partition_by=keyed_incremental_partition(),
 ) }}
+{% call keyed_incremental_rows('lead_id') -%}
 -- depends_on: {{ ref('int_as_of_date') }}
 -- depends_on: {{ ref('int_lead_activity') }}
 
@@ -102,10 +104,17 @@ final as (
         weight,
         weight as attributed_conversions,
         conversion_value,
+        -- Spark gives a product of two numeric(38, s) only 6 decimals (its result type keeps at most 38 digits):
+        -- there the factors keep the digits they have (a weight <= 1 with 12 decimals, money numeric(20, 6))
+        {%- if target.type == 'spark' %}
+        cast(cast(weight as numeric(18, 12)) * cast(conversion_value as numeric(20, 6)) as numeric(28, 8))
+        {%- else %}
         cast(cast(weight as numeric(38, 12)) * cast(conversion_value as numeric(38, 6)) as numeric(28, 8))
+        {%- endif %}
             as attributed_revenue
     from unpivoted
 
 )
 
 select * from final
+{%- endcall %}

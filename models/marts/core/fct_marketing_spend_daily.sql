@@ -7,9 +7,11 @@
 {{ config(
     materialized='incremental',
     unique_key='spend_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=keyed_incremental_strategy(),
+    partition_by=keyed_incremental_partition(),
     pre_hook="{{ record_refresh_window('spend_date') }}",
 ) }}
+{% call keyed_incremental_rows('spend_id') -%}
 
 with
 
@@ -66,3 +68,4 @@ final as (
 )
 
 select * from final
+{%- endcall %}

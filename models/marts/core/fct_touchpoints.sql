@@ -10,9 +10,11 @@
 {{ config(
     materialized='incremental',
     unique_key='lead_id',
-    incremental_strategy='delete+insert',
+    incremental_strategy=keyed_incremental_strategy(),
+    partition_by=keyed_incremental_partition(),
     pre_hook="{{ record_refresh_window('touched_date', start_query=touchpoints_rewrite_start()) }}",
 ) }}
+{% call keyed_incremental_rows('lead_id') -%}
 
 with
 
@@ -76,3 +78,4 @@ final as (
 )
 
 select * from final
+{%- endcall %}

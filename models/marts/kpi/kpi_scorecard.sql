@@ -69,10 +69,10 @@ period_days as (
     select
         {{ month_start('day_spine.date_day') }} as period_month,
         {%- if pacing_days == 'business' %}
-            sum(case when extract(isodow from day_spine.date_day) <= 5 then 1 else 0 end) as days_in_period,
+            sum(case when {{ iso_day_of_week('day_spine.date_day') }} <= 5 then 1 else 0 end) as days_in_period,
             sum(
                 case
-                    when extract(isodow from day_spine.date_day) <= 5 and day_spine.date_day <= as_of.as_of_date
+                    when {{ iso_day_of_week('day_spine.date_day') }} <= 5 and day_spine.date_day <= as_of.as_of_date
                         then 1
                     else 0
                 end

@@ -24,7 +24,7 @@ SOURCE_DESCRIPTIONS = {
 
 # Where the raw tables are: the project's vars first, then the environment, then the defaults
 # (the target's database, schema raw). dbt renders these when it parses the project.
-SOURCE_DATABASE = "{{ var('raw_database', env_var('KPI_RAW_DATABASE', '') or target.database) }}"
+SOURCE_DATABASE = "{{ var('raw_database', env_var('KPI_RAW_DATABASE', '') or target.get('database')) }}"
 SOURCE_SCHEMA = "{{ var('raw_schema', env_var('KPI_RAW_SCHEMA', 'raw')) }}"
 
 
@@ -86,6 +86,10 @@ def render_sources_yaml(source: str, tables: tuple[Table, ...] = TABLES) -> str:
     return "\n".join(lines)
 
 
+# the seeds' text type: Spark's text type is `string` (its `varchar` needs a length)
+SEED_COLUMN_TYPE = "\"{{ 'string' if target.type == 'spark' else '%s' }}\"" % RAW_TYPE
+
+
 def render_seeds_yaml(kind: str, tables: tuple[Table, ...] = TABLES) -> str:
     """The seeds' properties: every column loaded as text (`column_types`), and what they are for."""
     lines = [HEADER, "version: 2", "", "seeds:"]
@@ -105,7 +109,7 @@ def render_seeds_yaml(kind: str, tables: tuple[Table, ...] = TABLES) -> str:
         lines.append("    config:")
         lines.append("      column_types:")
         for column in table.columns:
-            lines.append(f"        {column.name}: {RAW_TYPE}")
+            lines.append(f"        {column.name}: {SEED_COLUMN_TYPE}")
         lines.append("    columns:")
         for column in table.columns:
             description = " ".join([column.description, *column_rules(table, column)])

@@ -11,6 +11,7 @@ from kpi_pipeline.load.discover import REFERENCE_DEFAULTS
 from kpi_pipeline.load.files import RAW_SCHEMA, FileCheck, LoadedTable, RawFile
 from kpi_pipeline.load.to_duckdb import _load_duckdb
 from kpi_pipeline.load.to_postgres import _load_postgres
+from kpi_pipeline.load.to_spark import _load_spark
 from kpi_pipeline.warehouse import Warehouse
 
 
@@ -41,6 +42,8 @@ def load_all(
             positions = checks[raw.path].positions or {c: i for i, c in enumerate(raw.table.column_names)}
             if warehouse.kind == "duckdb":
                 rows = _load_duckdb(conn, raw, schema, positions, checks[raw.path].header)
+            elif warehouse.kind == "spark":
+                rows = _load_spark(conn, raw, schema, positions, checks[raw.path].header)
             else:
                 rows = _load_postgres(conn, raw, schema, positions)
             expected = checks[raw.path].data_rows

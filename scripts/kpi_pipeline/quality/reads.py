@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from kpi_pipeline import spark
 from kpi_pipeline.artifacts import Mart
 from kpi_pipeline.errors import PipelineError
 from kpi_pipeline.quality.windows import Scope, _as_date
@@ -19,6 +20,8 @@ DUCKDB_VECTOR_ROWS = 2048  # fetch_df_chunk reads whole vectors: a batch is roun
 
 
 def column_types(conn: Any, warehouse: Warehouse, mart: Mart) -> dict[str, str]:
+    if warehouse.kind == "spark":  # no information_schema: `describe table` (types such as decimal(18,2))
+        return dict(spark.columns(conn, mart.schema, mart.alias))
     mark = "%s" if warehouse.kind == "postgres" else "?"
     cur = conn.cursor()
     cur.execute(

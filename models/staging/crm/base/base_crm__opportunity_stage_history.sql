@@ -4,7 +4,10 @@
 {{ config(
     materialized='incremental',
     unique_key='dq_row_key',
-    incremental_strategy='delete+insert',
+    incremental_strategy=keyed_incremental_strategy(),
+    partition_by=keyed_incremental_partition(),
     on_schema_change='fail',
 ) }}
+{% call keyed_incremental_rows('dq_row_key') -%}
 {{ quarantine_base('crm_opportunity_stage_history') }}
+{%- endcall %}
