@@ -200,7 +200,7 @@ def planted_data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[s
 @pytest.fixture(scope="module")
 def spark_run(spark_session, spark_base: Path, planted_data, tmp_path_factory: pytest.TempPathFactory) -> SparkRun:
     data, _keys = planted_data
-    # dbt's unit tests read their own fixtures, never the data: test_spark.py runs every one on Spark
+    # dbt's unit tests read their own fixtures, never the data: test_every_unit_test_passes_on_spark runs them
     return run_in_process(tmp_path_factory.mktemp("spark_run"), spark_base, "--data-dir", str(data),
                           env_extra={"DBT_EXCLUDE_RESOURCE_TYPES": "unit_test"})
 
@@ -214,7 +214,7 @@ def duckdb_before(planted_data, tmp_path_factory: pytest.TempPathFactory) -> Pat
     """A DuckDB build of the same files (every model; the checks and the report are the Spark run's)."""
     data, _keys = planted_data
     run = run_pipeline(tmp_path_factory.mktemp("duckdb_before"), "--data-dir", str(data),
-                       "--skip-quality", "--skip-report", unit_tests=False)
+                       "--skip-quality", "--skip-report", unit_tests=False, data_tests=False)
     assert run.code == 0, run.stdout[-3000:] + run.stderr[-2000:]
     return run.db
 
@@ -343,7 +343,7 @@ def duckdb_all_days(planted_data, tmp_path_factory: pytest.TempPathFactory) -> P
     """A DuckDB full build of every day of the same files."""
     data, _keys = planted_data
     run = run_pipeline(tmp_path_factory.mktemp("duckdb_all_days"), "--data-dir", str(data.parent / "all_days"),
-                       "--skip-quality", "--skip-report", unit_tests=False)
+                       "--skip-quality", "--skip-report", unit_tests=False, data_tests=False)
     assert run.code == 0, run.stdout[-3000:] + run.stderr[-2000:]
     return run.db
 
