@@ -327,7 +327,9 @@ def spark_refresh(spark_run: SparkRun, spark_session, spark_base: Path, planted_
     data, _keys = planted_data
     conn = SparkConnection(spark_session)
     appended = 0
-    for raw in load.discover(data.parent / "last_day"):
+    last_day = data.parent / "last_day"
+    # the tables with rows that day (the tables without an event column are not appended to)
+    for raw in load.discover(last_day, tables=tuple(t for t in TABLES if (last_day / f"{t.name}.csv").is_file())):
         if raw.absent_from is not None:
             continue
         _load_spark(conn, raw, "raw_last_day")
