@@ -56,9 +56,9 @@ keyed_rows as (
 )
 
 select * from keyed_rows
-{#- a unit test has no table of its own (this is none, is_incremental() may be overridden): its rows are the
+{#- a unit test has no table of its own (this is none, so is_incremental() cannot even be asked): its rows are the
     query's, what the refresh merges -#}
-{%- if is_incremental() and this is not none and model.resource_type != 'unit_test' %}
+{%- if model.resource_type != 'unit_test' and this is not none and is_incremental() %}
     {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list %}
 
 union all
