@@ -65,6 +65,7 @@ NON_DEFAULT_VARS = {
 # a var read in SQL or a macro: var('x' ...), the checked_*_var('x' ...) helpers and adapter_setting('x')
 # (macros/config/vars.sql, macros/vendor_adapters), and plausible_date('min'|'max') (var plausible_date_min/max)
 _VAR_CALL = re.compile(r"""\b(?:var|checked_\w*_var|adapter_setting)\(\s*(['"])(\w+)\1""")
+_CALL = re.compile(r"\b(\w+)\s*\(")
 _PLAUSIBLE_DATE = re.compile(r"""\bplausible_date\(\s*(['"])(min|max)\1""")
 
 
@@ -80,13 +81,20 @@ def unit_tests_reading(manifest: dict) -> dict[str, set[str]]:
     macro no node depends on: called implicitly by dbt) counts as read by every unit test."""
     macros = manifest["macros"]
     memo: dict[str, set[str]] = {}
+    project = manifest["metadata"].get("project_name")
+    by_name = {m["name"]: uid for uid, m in macros.items() if m["package_name"] == project}
+
+    def named_calls(text: str) -> list[str]:
+        # dbt's depends_on.macros leaves out the macros called inside a {% call %} block (a keyed incremental
+        # model's whole body): the project macros the text calls by name
+        return [by_name[name] for name in set(_CALL.findall(text)) if name in by_name]
 
     def macro_vars(uid: str, path: tuple[str, ...] = ()) -> set[str]:
         if uid not in macros or uid in path:
             return set()
         if uid not in memo:
             found = _vars_read(macros[uid]["macro_sql"])
-            for dep in macros[uid]["depends_on"]["macros"]:
+            for dep in [*macros[uid]["depends_on"]["macros"], *named_calls(macros[uid]["macro_sql"])]:
                 found |= macro_vars(dep, (*path, uid))
             memo[uid] = found
         return memo[uid]
@@ -96,11 +104,11 @@ def unit_tests_reading(manifest: dict) -> dict[str, set[str]]:
     def reach(uid: str) -> None:
         if uid in macros and uid not in reached:
             reached.add(uid)
-            for dep in macros[uid]["depends_on"]["macros"]:
+            for dep in [*macros[uid]["depends_on"]["macros"], *named_calls(macros[uid]["macro_sql"])]:
                 reach(dep)
 
     for node in [*manifest["nodes"].values(), *manifest["unit_tests"].values()]:
-        for uid in node.get("depends_on", {}).get("macros", []):
+        for uid in [*node.get("depends_on", {}).get("macros", []), *named_calls(node.get("raw_code") or "")]:
             reach(uid)
     everywhere = set()
     for uid, macro in macros.items():
@@ -114,7 +122,7 @@ def unit_tests_reading(manifest: dict) -> dict[str, set[str]]:
     for unit in manifest["unit_tests"].values():
         model = manifest["nodes"][unit["depends_on"]["nodes"][0]]
         found = _vars_read(model["raw_code"]) | everywhere
-        for uid in [*model["depends_on"]["macros"], *unit["depends_on"]["macros"]]:
+        for uid in [*model["depends_on"]["macros"], *unit["depends_on"]["macros"], *named_calls(model["raw_code"])]:
             found |= macro_vars(uid)
         for var in found:
             readers.setdefault(var, set()).add(unit["name"])

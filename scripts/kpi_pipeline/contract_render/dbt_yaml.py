@@ -33,8 +33,10 @@ def sources_path(source: str) -> Path:
 
 
 def loaded_at_expression(column: str) -> str:
-    """A timestamp from the first ten characters (the date) of a raw column, text or native."""
-    return f"cast(nullif(substr(cast({column} as varchar), 1, 10), '') as timestamp)"
+    """A timestamp from the first ten characters (the date) of a raw column, text or native. dbt renders the
+    source yml, so the text type is spelled per adapter (Spark has no `varchar` without a length)."""
+    text = "{{ 'string' if target.type == 'spark' else 'varchar' }}"
+    return f"cast(nullif(substr(cast({column} as {text}), 1, 10), '') as timestamp)"
 
 
 def render_sources_yaml(source: str, tables: tuple[Table, ...] = TABLES) -> str:
