@@ -127,6 +127,50 @@ def test_hostile_fields_load_into_spark_as_into_duckdb(spark_session, tmp_path: 
         assert ("t3", " ", None, None) in expected
 
 
+def _instant(text: str | None) -> dt.datetime | None:
+    """A loaded timestamp's text as an aware datetime (offset-less text read as UTC, as the parser does)."""
+    if text is None:
+        return None
+    value = dt.datetime.fromisoformat(text.replace(" ", "T", 1))
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+@pytest.mark.parametrize("zone", ["America/Los_Angeles", "Asia/Kolkata"])
+def test_parquet_instants_load_into_spark_as_the_same_instants_in_any_session_zone(
+        spark_session, tmp_path: Path, zone: str) -> None:
+    """A Parquet timestamp adjusted to UTC (an instant) loads as text that means the same instant whatever the
+    session's time zone (Spark writes an instant in the session zone without an offset, which the timestamp
+    parser would read as UTC); a timestamp without a zone stays the wall time it is."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    written = [dt.datetime(2025, 3, 1, 10, 0, tzinfo=dt.timezone.utc),
+               dt.datetime(2025, 7, 1, 23, 30, 15, 250000, tzinfo=dt.timezone.utc), None]
+    columns = [c.name for c in TABLES_BY_NAME["crm_leads"].columns]
+    data = {name: [f"{name}{i}" for i in range(3)] for name in columns}
+    data["created_at"] = written
+    path = tmp_path / "crm_leads.parquet"
+    pq.write_table(pa.table({name: data[name] for name in columns}).cast(pa.schema(
+        [(name, pa.timestamp("us", tz="UTC") if name == "created_at" else pa.string()) for name in columns])), path)
+    naive = tmp_path / "naive" / "crm_leads.parquet"
+    naive.parent.mkdir()
+    pq.write_table(pa.table({**{n: data[n] for n in columns},
+                             "created_at": [None if v is None else v.replace(tzinfo=None) for v in written]}), naive)
+    before = spark_session.conf.get("spark.sql.session.timeZone")
+    spark_session.conf.set("spark.sql.session.timeZone", zone)
+    try:
+        for file, expected in [(path, written), (naive, written)]:
+            raw = RawFile(TABLES_BY_NAME["crm_leads"], file)
+            check = check_file(raw)
+            assert not check.problems, check.problems
+            _load_spark(SparkConnection(spark_session), raw, "instant_raw", check.positions, check.header)
+            loaded = spark_session.sql("select lead_id, created_at from instant_raw.crm_leads").collect()
+            got = {row[0]: _instant(row[1]) for row in loaded}
+            assert got == {f"lead_id{i}": expected[i] for i in range(3)}, (file, [tuple(r) for r in loaded])
+    finally:
+        spark_session.conf.set("spark.sql.session.timeZone", before)
+
+
 # ---------------------------------------------------------------- the job's SQL on Spark
 
 

@@ -64,6 +64,13 @@ def read_raw(spark: Any, raw: RawFile, width: int, folder: Path | None = None) -
     )
 
 
+def _text_of(column: str, instants: set[str]) -> str:
+    """A column as Spark's text, an instant with its UTC offset in the session's time zone."""
+    if column in instants:
+        return f"concat(cast({column} as string), date_format({column}, 'xxx'))"
+    return column
+
+
 def _load_spark(conn: Any, raw: RawFile, schema: str = RAW_SCHEMA,
                 positions: dict[str, int | None] | None = None, header: list[str] | None = None) -> int:
     """Load `raw` into `schema`.<table> on the SparkConnection `conn`; returns the rows loaded."""
@@ -71,11 +78,15 @@ def _load_spark(conn: Any, raw: RawFile, schema: str = RAW_SCHEMA,
     width = len(header or file_columns(raw))
     view = f"__kpi_file_{raw.table.name}"
     load_name = f"__kpi_load_{raw.table.name}"
-    # parquet columns are cast to string the way Spark casts them (as DuckDB casts them to varchar)
-    select = _positional_select(raw.table, positions, "string", lambda i: f"c{i}")
     folder = tempfile.TemporaryDirectory(prefix="kpi-load-")
     try:
-        read_raw(conn.spark, raw, width, Path(folder.name)).createOrReplaceTempView(view)
+        frame = read_raw(conn.spark, raw, width, Path(folder.name))
+        # parquet columns are cast to string the way Spark casts them (as DuckDB casts them to varchar), but
+        # an instant (a Parquet timestamp adjusted to UTC) keeps its offset: Spark writes it in the session's
+        # time zone without one, which the parser would read as UTC (8 hours off in America/Los_Angeles)
+        instants = {field.name for field in frame.schema.fields if field.dataType.typeName() == "timestamp"}
+        select = _positional_select(raw.table, positions, "string", lambda i: _text_of(f"c{i}", instants))
+        frame.createOrReplaceTempView(view)
         conn.execute(f"create database if not exists {quote_ident(schema)}")
         conn.execute(f"drop table if exists {relation(schema, load_name)}")
         conn.execute(f"create table {relation(schema, load_name)} using parquet as select {select} "
