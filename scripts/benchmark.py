@@ -3,6 +3,8 @@
     python scripts/benchmark.py                      # 0.1M and 1M leads, 3 runs each
     python scripts/benchmark.py --leads 100000 --runs 3 --markdown BENCHMARKS.md
     python scripts/benchmark.py --ten-million        # adds 10M leads (~52M touchpoints; slow)
+    python scripts/benchmark.py --target spark --leads 1000000 --runs 1   # on Spark (method session, local[2])
+    python scripts/benchmark.py --target pg --leads 1000000 --runs 1      # on a throwaway PostgreSQL cluster
 
 Per size (number of leads) it
   1. generates the demo data as Parquet (`--leads N`, ending --end-date; cached
@@ -29,11 +31,19 @@ dbt steps dbt's own overhead: wall time minus the execution phase
 (`elapsed_time` in run_results.json, which also gives the sum of the models'
 query times and the slowest models). There are no timing assertions anywhere:
 the numbers are for BENCHMARKS.md.
+
+`--target` picks the warehouse (profiles.yml): duckdb (a fresh file per size), pg (a throwaway PostgreSQL
+cluster per size, scripts/kpi_pipeline/pgcluster.py: the server is not a child of the measured steps, so its
+memory is not in "peak RSS"), spark (method session: every step is a process that starts its own SparkSession,
+local[2] unless KPI_SPARK_MASTER, then runs dbt in-process; the session's start is reported apart as "engine
+start s" and is inside the wall time; a fresh warehouse and Derby metastore per size under --work-dir; driver
+memory --spark-driver-memory).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -69,6 +79,7 @@ class StepRun:
     models: int | None = None  # models the step ran
     slowest: list[tuple[str, float]] = field(default_factory=list)
     layers: dict[str, float] = field(default_factory=dict)  # sum of model seconds per layer
+    engine_start: float | None = None  # spark: seconds the step's process took to start its SparkSession
 
 
 @dataclass
@@ -104,12 +115,62 @@ def measured(cmd: list[str], env: dict[str, str], log: Path) -> StepRun:
         proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"benchmark step failed ({proc.returncode}): {' '.join(cmd)}; see {log}")
-    return StepRun(seconds=round(seconds, 2), max_rss_mb=round(usage.ru_maxrss / 1024, 1))
+    run = StepRun(seconds=round(seconds, 2), max_rss_mb=round(usage.ru_maxrss / 1024, 1))
+    start_file = env.get("KPI_BENCH_START_FILE")
+    if start_file and Path(start_file).is_file():
+        # a Spark step: the JVM is not a waited-for child of the step's process, so its peak RSS is added
+        spark_info = json.loads(Path(start_file).read_text())
+        run.engine_start = spark_info.get("start")
+        run.max_rss_mb = round(run.max_rss_mb + spark_info.get("jvm_peak_mb", 0.0), 1)
+        Path(start_file).unlink()
+    return run
+
+
+def _jvm_peak_mb(session: Any) -> float:
+    """Peak RSS (VmHWM) of the JVM behind a SparkSession of this process, MiB (0 if unknown)."""
+    try:
+        pid = session.sparkContext._gateway.proc.pid  # the spark-submit launcher execs java
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except (AttributeError, OSError, ValueError):
+        pass
+    return 0.0
+
+
+def _write_spark_info(session: Any, start_seconds: float | None) -> None:
+    if os.environ.get("KPI_BENCH_START_FILE"):
+        Path(os.environ["KPI_BENCH_START_FILE"]).write_text(json.dumps(
+            {"start": None if start_seconds is None else round(start_seconds, 2),
+             "jvm_peak_mb": _jvm_peak_mb(session)}))
+
+
+def dbt_command(env: dict[str, str]) -> list[str]:
+    """How a dbt step runs: the dbt executable, or on Spark this script's `_spark_dbt` (a SparkSession first,
+    then dbt in the same process: dbt-spark's method session uses the process's session)."""
+    if env.get("KPI_TARGET") == "spark":
+        return [sys.executable, str(Path(__file__).resolve()), "_spark_dbt"]
+    return [str(Path(sys.executable).with_name("dbt"))]
+
+
+def spark_dbt(args: list[str]) -> int:
+    """Internal step on Spark: start the SparkSession (its seconds to KPI_BENCH_START_FILE), run dbt."""
+    from kpi_pipeline import spark
+
+    started = time.perf_counter()
+    session = spark.session(spark.SparkSettings.from_env(ROOT))
+    seconds = time.perf_counter() - started
+    print(f"SparkSession started in {seconds:.1f}s", flush=True)
+    from dbt.cli.main import dbtRunner
+
+    ok = dbtRunner().invoke(args).success
+    _write_spark_info(session, seconds)
+    return 0 if ok else 1
 
 
 def dbt_run(args: list[str], env: dict[str, str], target_path: Path, log: Path) -> StepRun:
-    dbt = str(Path(sys.executable).with_name("dbt"))
-    cmd = [dbt, "run", "--project-dir", str(ROOT), "--profiles-dir", str(ROOT),
+    cmd = [*dbt_command(env), "run", "--project-dir", str(ROOT), "--profiles-dir", str(ROOT),
+           "--target", env.get("KPI_TARGET", "duckdb"),
            "--target-path", str(target_path), "--log-path", str(log.parent / "dbt_logs"), *args]
     dbt_log = log.parent / "dbt_logs" / "dbt.log"
     offset = dbt_log.stat().st_size if dbt_log.is_file() else 0
@@ -181,46 +242,76 @@ def raw_rows(data_dir: Path, day: dt.date | None = None) -> int:
     return int(total)
 
 
-def _day_sql(table_name: str) -> str | None:
-    """SQL for the day at the start of a raw table's event column (None: no event column)."""
+def _day_sql(table_name: str, day: dt.date) -> str | None:
+    """A predicate: the raw row's event column starts with `day` (None: the table has no event column). The
+    raw columns are text (the loader's), so one text comparison serves every warehouse."""
     table = next(t for t in TABLES if t.name == table_name)
     if table.event_column is None:
         return None
-    return f"try_cast(left(trim({table.event_column}), 10) as date)"
+    return f"coalesce(substr(trim({table.event_column}), 1, 10) = '{day.isoformat()}', false)"
 
 
-def hold_back_day(db: Path, day: dt.date) -> int:
-    """Move the raw rows dated `day` into schema bench_hold (kept there for append_day)."""
-    import duckdb
+def _warehouse_sql(statements: list[str]) -> list[Any]:
+    """Run statements on $KPI_TARGET's warehouse (one connection); the first value of each result, if any."""
+    from kpi_pipeline.warehouse import resolve
 
-    con = duckdb.connect(str(db))
-    moved = 0
-    try:
-        con.execute("create schema if not exists bench_hold")
-        for table in TABLES:
-            day_sql = _day_sql(table.name)
-            if day_sql is None:
-                continue
-            raw = f"raw.{table.name}"
-            con.execute(f"create or replace table bench_hold.{table.name} as "
-                        f"select * from {raw} where {day_sql} = date '{day.isoformat()}'")
-            moved += con.execute(f"delete from {raw} where {day_sql} = date '{day.isoformat()}'").fetchone()[0]
-    finally:
-        con.close()
-    return moved
+    out: list[Any] = []
+    with resolve(ROOT, os.environ.get("KPI_TARGET", "duckdb")).connect() as conn:
+        cur = conn.cursor()
+        for sql in statements:
+            cur.execute(sql)
+            try:
+                row = cur.fetchone() if sql.lstrip().lower().startswith("select") else None
+            except Exception:  # noqa: BLE001 - a statement without a result
+                row = None
+            out.append(row[0] if row else None)
+        conn.commit()
+    return out
 
 
-def append_day(db: Path) -> None:
+def hold_back_day(day: dt.date) -> int:
+    """Move the raw rows dated `day` into schema bench_hold (kept there for append_day). Spark cannot DELETE
+    from a Parquet table: the rows to keep are copied out and written back with INSERT OVERWRITE."""
+    from kpi_pipeline.load import RAW_SCHEMA
+
+    spark = os.environ.get("KPI_TARGET") == "spark"
+    using = " using parquet" if spark else ""
+    statements = ["create schema if not exists bench_hold"]
+    for table in TABLES:
+        day_sql = _day_sql(table.name, day)
+        if day_sql is None:
+            continue
+        raw, hold = f"{RAW_SCHEMA}.{table.name}", f"bench_hold.{table.name}"
+        statements += [f"drop table if exists {hold}",
+                       f"create table {hold}{using} as select * from {raw} where {day_sql}",
+                       f"select count(*) from {hold}"]
+        if spark:
+            keep = f"bench_hold.keep_{table.name}"
+            statements += [f"drop table if exists {keep}",
+                           f"create table {keep}{using} as select * from {raw} where not {day_sql}",
+                           f"insert overwrite table {raw} select * from {keep}",
+                           f"drop table {keep}"]
+        else:
+            statements.append(f"delete from {raw} where {day_sql}")
+    return int(sum(v for sql, v in zip(statements, _warehouse_sql(statements))
+                   if sql.startswith("select count") and v))
+
+
+def append_day() -> None:
     """INSERT the held-back day into the raw tables (the measured "append" step)."""
-    import duckdb
+    from kpi_pipeline.load import RAW_SCHEMA
 
-    con = duckdb.connect(str(db))
-    try:
-        for table in TABLES:
-            if _day_sql(table.name) is not None:
-                con.execute(f"insert into raw.{table.name} select * from bench_hold.{table.name}")
-    finally:
-        con.close()
+    session, start_seconds = None, None
+    if os.environ.get("KPI_TARGET") == "spark":
+        from kpi_pipeline import spark
+
+        started = time.perf_counter()
+        session = spark.session(spark.SparkSettings.from_env(ROOT))
+        start_seconds = time.perf_counter() - started
+    _warehouse_sql([f"insert into {RAW_SCHEMA}.{table.name} select * from bench_hold.{table.name}"
+                    for table in TABLES if table.event_column is not None])
+    if session is not None:
+        _write_spark_info(session, start_seconds)
 
 
 def load(data_dir: Path) -> None:
@@ -229,7 +320,15 @@ def load(data_dir: Path) -> None:
     from kpi_pipeline.warehouse import resolve
 
     warehouse = resolve(ROOT, os.environ.get("KPI_TARGET", "duckdb"))
+    started = time.perf_counter()
+    if warehouse.kind == "spark":
+        from kpi_pipeline import spark
+
+        session = spark.session(warehouse.spark_settings)
+        start_seconds = time.perf_counter() - started
     load.load_all(warehouse, load.discover(data_dir), lambda line: print(line, flush=True))
+    if warehouse.kind == "spark":
+        _write_spark_info(session, start_seconds)
 
 
 # --------------------------------------------------------------------------- reporting
@@ -249,7 +348,7 @@ def machine() -> dict[str, Any]:
     info["loadavg_start"] = os.getloadavg()
     from importlib.metadata import PackageNotFoundError, version
 
-    for package in ("dbt-core", "dbt-duckdb", "duckdb", "pyarrow"):
+    for package in ("dbt-core", "dbt-duckdb", "duckdb", "pyarrow", "dbt-postgres", "dbt-spark", "pyspark"):
         try:
             info[package] = version(package)
         except PackageNotFoundError:
@@ -270,11 +369,14 @@ def markdown(results: list[dict[str, Any]], info: dict[str, Any]) -> str:
         f"at end {', '.join(f'{x:.1f}' for x in info.get('loadavg_end', ()))}. "
         f"Python {info['python']}, dbt-core {info['dbt-core']}, dbt-duckdb {info['dbt-duckdb']}, "
         f"duckdb {info['duckdb']}, pyarrow {info['pyarrow']}; threads {info.get('threads')}; "
-        f"mode {info.get('mode', 'as-of')}.",
+        f"mode {info.get('mode', 'as-of')}; target {info.get('target', 'duckdb')}"
+        + (f" (dbt-postgres {info.get('dbt-postgres')})" if info.get("target") == "pg" else "")
+        + (f" (dbt-spark {info.get('dbt-spark')}, pyspark {info.get('pyspark')}, {info.get('spark')})"
+           if info.get("target") == "spark" else "") + ".",
         "",
-        "| leads | raw rows | step | runs | median wall s | peak RSS MiB | raw rows/s | dbt execution s | "
-        "sum of model s | dbt overhead s | models | warehouse SQL s |",
-        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| leads | raw rows | step | runs | median wall s | peak RSS MiB (Spark: + JVM) | raw rows/s | dbt execution s | "
+        "sum of model s | dbt overhead s | models | warehouse SQL s | engine start s |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for res in results:
         for step in res["steps"]:
@@ -285,12 +387,13 @@ def markdown(results: list[dict[str, Any]], info: dict[str, Any]) -> str:
             overhead = f"{summary.median - elapsed:.1f}" if elapsed is not None else "-"
             models = summary.median_of("models")
             sql = summary.median_of("sql_seconds")
+            start = summary.median_of("engine_start")
             lines.append(
                 f"| {res['leads']:,} | {res['raw_rows']:,} | {step['step']} | {len(runs)} | {summary.median:.1f} | "
                 f"{summary.peak_mb:,.0f} | {fmt_rate(step['rows'], summary.median)} | "
                 f"{'-' if elapsed is None else f'{elapsed:.1f}'} | {'-' if nodes is None else f'{nodes:.1f}'} | "
                 f"{overhead} | {'-' if models is None else f'{models:.0f}'} | "
-                f"{'-' if sql is None else f'{sql:.1f}'} |"
+                f"{'-' if sql is None else f'{sql:.1f}'} | {'-' if start is None else f'{start:.1f}'} |"
             )
         full = next((s for s in res["steps"] if s["step"] == "full build"), None)
         inc = next((s for s in res["steps"] if s["step"].startswith("incremental")), None)
@@ -324,6 +427,26 @@ def bench_size(leads: int, args: argparse.Namespace, base_env: dict[str, str]) -
     db = work / f"leads_{leads}.duckdb"
     target_path = work / f"target_{leads}"
     env = dict(base_env, KPI_DUCKDB_PATH=str(db))
+    spark_dir = work / f"spark_{leads}"
+    if args.target == "spark":
+        shutil.rmtree(spark_dir, ignore_errors=True)
+        env.update(KPI_SPARK_WAREHOUSE_DIR=str(spark_dir / "warehouse"),
+                   KPI_SPARK_METASTORE_DIR=str(spark_dir / "metastore"),
+                   KPI_SPARK_DRIVER_MEMORY=args.spark_driver_memory,
+                   KPI_BENCH_START_FILE=str(work / "engine_start.txt"))
+    with contextlib.ExitStack() as stack:
+        if args.target == "pg":
+            from kpi_pipeline.pgcluster import throwaway_cluster
+
+            env.update(stack.enter_context(throwaway_cluster()).env())
+        result = _bench_steps(leads, args, env, data_dir, log, db, target_path)
+    if args.target == "spark" and not args.keep:
+        shutil.rmtree(spark_dir, ignore_errors=True)
+    return result
+
+
+def _bench_steps(leads: int, args: argparse.Namespace, env: dict[str, str], data_dir: Path, log: Path, db: Path,
+                 target_path: Path) -> dict[str, Any]:
     as_of_full = args.end_date - dt.timedelta(days=1)
     print(f"== {leads:,} leads: data in {data_dir}", flush=True)
 
@@ -343,15 +466,17 @@ def bench_size(leads: int, args: argparse.Namespace, base_env: dict[str, str]) -
         print(f"   load {loads[-1].seconds:.1f}s", flush=True)
     steps.append({"step": "load (bulk, with file checks)", "runs": [asdict(r) for r in loads], "rows": total_rows})
     # the project's reference data (schema reference): `dbt build` seeds it, `dbt run` does not
-    dbt = str(Path(sys.executable).with_name("dbt"))
-    measured([dbt, "seed", "--select", "path:seeds/reference", "--project-dir", str(ROOT), "--profiles-dir",
-              str(ROOT), "--target-path", str(target_path), "--log-path", str(log.parent / "dbt_logs")], env, log)
+    measured([*dbt_command(env), "seed", "--select", "path:seeds/reference", "--project-dir", str(ROOT),
+              "--profiles-dir", str(ROOT), "--target", args.target, "--target-path", str(target_path),
+              "--log-path", str(log.parent / "dbt_logs")], env, log)
 
     threads = ["--threads", str(args.threads)] if args.threads else []
     full_runs, append_runs, inc_runs, noop_runs, floor_runs = [], [], [], [], []
     for _ in range(args.runs):
         if args.mode == "append":
-            moved = hold_back_day(db, args.end_date)
+            moved = int(subprocess.run([sys.executable, str(Path(__file__).resolve()), "_hold",
+                                        args.end_date.isoformat()], env=env, check=True, capture_output=True,
+                                       text=True, cwd=ROOT).stdout.split()[-1])
             print(f"   held back {moved:,} raw rows dated {args.end_date}", flush=True)
             full_args = ["--full-refresh", *threads]
             inc_args = [*threads]
@@ -361,7 +486,7 @@ def bench_size(leads: int, args: argparse.Namespace, base_env: dict[str, str]) -
         full_runs.append(dbt_run(full_args, env, target_path, log))
         print(f"   full build {full_runs[-1].seconds:.1f}s", flush=True)
         if args.mode == "append":
-            append_runs.append(measured([sys.executable, str(Path(__file__).resolve()), "_append", str(db)], env, log))
+            append_runs.append(measured([sys.executable, str(Path(__file__).resolve()), "_append"], env, log))
             print(f"   append {append_runs[-1].seconds:.1f}s", flush=True)
         inc_runs.append(dbt_run(inc_args, env, target_path, log))
         print(f"   incremental {inc_runs[-1].seconds:.1f}s", flush=True)
@@ -407,6 +532,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="skip the second refresh with nothing new (it measures the fixed cost of a refresh)")
     p.add_argument("--no-floor", dest="floor", action="store_false",
                    help="skip the dbt floor step (a run selecting one one-row model: dbt's fixed cost)")
+    p.add_argument("--target", choices=("duckdb", "pg", "spark"), default="duckdb",
+                   help="the warehouse (profiles.yml target; default duckdb)")
+    p.add_argument("--spark-driver-memory", default=os.environ.get("KPI_SPARK_DRIVER_MEMORY") or "8g",
+                   help="--target spark: spark.driver.memory (local mode: the driver does the work; default 8g)")
     p.add_argument("--mode", choices=("append", "as-of"), default="append",
                    help="how the extra day arrives: appended to the raw tables (default) or made visible "
                         "by moving the as-of date (the first version of this benchmark)")
@@ -423,18 +552,26 @@ def main(argv: list[str]) -> int:
         load(Path(argv[1]))
         return 0
     if argv[:1] == ["_append"]:  # internal: one measured append in its own process
-        append_day(Path(argv[1]))
+        append_day()
         return 0
+    if argv[:1] == ["_hold"]:  # internal: hold back the last day (prints the rows moved)
+        print(hold_back_day(dt.date.fromisoformat(argv[1])))
+        return 0
+    if argv[:1] == ["_spark_dbt"]:  # internal: a dbt step on Spark
+        return spark_dbt(argv[1:])
     args = parse_args(argv)
     args.work_dir = args.work_dir.resolve()
     args.work_dir.mkdir(parents=True, exist_ok=True)
     base_env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false", DBT_PROFILES_DIR=str(ROOT),
-                    KPI_PROJECT_DIR=str(ROOT), KPI_TARGET="duckdb")
+                    KPI_PROJECT_DIR=str(ROOT), KPI_TARGET=args.target)
     info = machine()
     info["started"] = dt.datetime.now().isoformat(timespec="minutes")
     info["label"] = args.label
     info["mode"] = args.mode
     info["threads"] = args.threads or int(os.environ.get("KPI_THREADS", "4"))
+    info["target"] = args.target
+    if args.target == "spark":
+        info["spark"] = f"{os.environ.get('KPI_SPARK_MASTER') or 'local[2]'}, driver memory {args.spark_driver_memory}"
     results = [bench_size(leads, args, base_env) for leads in args.leads]
     info["loadavg_end"] = os.getloadavg()
     text = markdown(results, info)
