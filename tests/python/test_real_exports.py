@@ -89,12 +89,15 @@ def unit_tests_reading(manifest: dict) -> dict[str, set[str]]:
         # model's whole body): the project macros the text calls by name
         return [by_name[name] for name in set(_CALL.findall(text)) if name in by_name]
 
+    def macro_deps(uid: str) -> list[str]:
+        return [*macros[uid]["depends_on"]["macros"], *named_calls(macros[uid]["macro_sql"])]
+
     def macro_vars(uid: str, path: tuple[str, ...] = ()) -> set[str]:
         if uid not in macros or uid in path:
             return set()
         if uid not in memo:
             found = _vars_read(macros[uid]["macro_sql"])
-            for dep in [*macros[uid]["depends_on"]["macros"], *named_calls(macros[uid]["macro_sql"])]:
+            for dep in macro_deps(uid):
                 found |= macro_vars(dep, (*path, uid))
             memo[uid] = found
         return memo[uid]
@@ -104,7 +107,7 @@ def unit_tests_reading(manifest: dict) -> dict[str, set[str]]:
     def reach(uid: str) -> None:
         if uid in macros and uid not in reached:
             reached.add(uid)
-            for dep in [*macros[uid]["depends_on"]["macros"], *named_calls(macros[uid]["macro_sql"])]:
+            for dep in macro_deps(uid):
                 reach(dep)
 
     for node in [*manifest["nodes"].values(), *manifest["unit_tests"].values()]:
