@@ -32,7 +32,7 @@ def run(config: RunConfig) -> int:
     state = RunState(config)
     warehouse = resolve(config.project_dir, config.target)
     state.warehouse = warehouse
-    prepare_env(config, warehouse)
+    engine = prepare_env(config, warehouse)
     if config.data_dir is not None:
         load.discover(config.data_dir)  # fail fast (exit 2) before taking the lock
     lock = PipelineLock(
@@ -48,6 +48,8 @@ def run(config: RunConfig) -> int:
             # also checks that the warehouse is reachable: PipelineError, exit 2, no history)
             locks.enter_context(PgAdvisoryLock(warehouse, state.run_id))
         out(f"kpi-pipeline run {state.run_id}: target {config.target} ({warehouse.description})")
+        if engine:
+            out("  from this machine (env overrides): " + ", ".join(f"{k}={v}" for k, v in engine.items()))
         with warehouse.connect():  # unreachable warehouse: PipelineError, exit 2, no history
             pass
         try:

@@ -9,13 +9,15 @@ from typing import Any
 
 from kpi_pipeline import artifacts, load
 from kpi_pipeline.errors import PipelineError
+from kpi_pipeline.machine import apply_engine_defaults
 from kpi_pipeline.run_state import RunState, out
 from kpi_pipeline.settings import RunConfig, unknown_vars, validate_vars
 from kpi_pipeline.warehouse import Warehouse
 
 
-def prepare_env(config: RunConfig, warehouse: Warehouse) -> None:
-    """Point dbt at the same project, profiles and database as the orchestrator."""
+def prepare_env(config: RunConfig, warehouse: Warehouse) -> dict[str, str]:
+    """Point dbt at the same project, profiles and database as the orchestrator; on DuckDB set dbt's threads
+    and DuckDB's memory limit from the machine where the user has not (machine.py). Returns what it set."""
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     os.environ["KPI_PROJECT_DIR"] = str(config.project_dir)
     os.environ["DBT_PROFILES_DIR"] = str(config.project_dir)
@@ -27,6 +29,7 @@ def prepare_env(config: RunConfig, warehouse: Warehouse) -> None:
         # settings and target path re-use one parse. Otherwise (unset, "~"), the resolved path.
         if not given or given.startswith("~") or Path(given).resolve() != warehouse.duckdb_path:
             os.environ["KPI_DUCKDB_PATH"] = str(warehouse.duckdb_path)
+    return apply_engine_defaults() if warehouse.kind == "duckdb" else {}
 
 
 # the vendor adapters' source schemas (docs/adapters.md), by the vendor a var selects
