@@ -15,7 +15,8 @@ import pytest
 
 from shared_runs import Run, copy_warehouse, demo_data_dir_run, run_pipeline
 
-WINDOWED = {"fct_touchpoints": "touched_date", "fct_marketing_spend_daily": "spend_date"}
+WINDOWED = {"fct_touchpoints": "touched_date", "fct_marketing_spend_daily": "spend_date",
+            "fct_attribution_credit": "conversion_at"}
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +87,33 @@ def test_full_checks_checks_every_mart_whole(runs: dict[str, Run]) -> None:
     # dbt still recorded the refresh windows of that (incremental) build
     rows = [row for row in _windows(runs["full_checks"].db) if row[0] == quality["invocation_id"]]
     assert {row[1] for row in rows} == set(WINDOWED) and all(row[3] is not None for row in rows)
+
+
+def _test_sql(run: Run, mart: str) -> dict[str, str]:
+    """The SQL dbt ran for each generic data test attached to `mart` in this run: {test file name: sql}."""
+    found = {}
+    for path in (run.out.parent / "target" / "run").rglob("*.sql"):
+        if path.parent.suffix == ".yml" and mart in path.name or path.name == f"column_checks_{mart}.sql":
+            found[path.name] = path.read_text()
+    return found
+
+
+def test_a_refresh_runs_the_data_tests_of_incremental_marts_on_their_window(runs: dict[str, Run]) -> None:
+    # issue 27: dbt's generic tests of a model that recorded a window in this invocation read only the window
+    # (get_where_subquery, macros/incremental/test_windows.sql); a first build and --full-checks read it whole
+    quality = runs["refresh"].summary["expectations"]
+    rows = {row[1]: row for row in _windows(runs["refresh"].db) if row[0] == quality["invocation_id"]}
+    for mart, column in WINDOWED.items():
+        predicate = f"""cast("{column}" as date) >= cast('{rows[mart][3].isoformat()}' as date)"""
+        refresh = _test_sql(runs["refresh"], mart)
+        assert f"column_checks_{mart}.sql" in refresh, sorted(refresh)
+        assert all(predicate in sql for sql in refresh.values()), (mart, predicate)
+        for name in ("first", "full_checks"):
+            whole = _test_sql(runs[name], mart)
+            assert whole and not any("as date) >= cast('" in sql for sql in whole.values()), (name, mart)
+    # a model that records no window (a table mart) is tested whole on the refresh too
+    whole = _test_sql(runs["refresh"], "fct_leads")["column_checks_fct_leads.sql"]
+    assert "dbt_subquery" not in whole and "as date) >= cast('" not in whole
 
 
 # ---------------------------------------------------------------- the months spine (issue 22, case 9)

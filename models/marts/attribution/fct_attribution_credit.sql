@@ -9,12 +9,15 @@
     window start (incremental_lookback_days before the latest conversion date
     held), the same leads int_attribution_touch_weights recomputed in that run
     (delete+insert on lead_id). A full refresh unpivots the whole table.
+    The refresh window recorded for the data tests and the data-quality step starts at the earliest
+    conversion of those leads (attribution_rewrite_start, macros/incremental/refresh_windows.sql).
 -#}
 {{ config(
     materialized='incremental',
     unique_key='lead_id',
     incremental_strategy=keyed_incremental_strategy(),
     partition_by=keyed_incremental_partition(),
+    pre_hook="{{ record_refresh_window('conversion_at', start_query=attribution_rewrite_start()) }}",
 ) }}
 {% call keyed_incremental_rows('lead_id') -%}
 -- depends_on: {{ ref('int_as_of_date') }}
