@@ -65,6 +65,8 @@ from kpi_pipeline.contract import TABLES  # noqa: E402
 from benchmark_warehouse import (  # noqa: E402
     write_spark_info, append_day, dbt_command, hold_back_day, spark_dbt,
 )
+from benchmark_job import job_steps  # noqa: E402
+from kpi_pipeline.machine import apply_engine_defaults  # noqa: E402
 
 DEFAULT_END = dt.date(2026, 10, 31)
 # the one-row model the "dbt floor" step runs alone: dbt's start, parse, graph and
@@ -257,7 +259,9 @@ def markdown(results: list[dict[str, Any]], info: dict[str, Any]) -> str:
         f"load average at start {', '.join(f'{x:.1f}' for x in info['loadavg_start'])}, "
         f"at end {', '.join(f'{x:.1f}' for x in info.get('loadavg_end', ()))}. "
         f"Python {info['python']}, dbt-core {info['dbt-core']}, dbt-duckdb {info['dbt-duckdb']}, "
-        f"duckdb {info['duckdb']}, pyarrow {info['pyarrow']}; threads {info.get('threads')}; "
+        f"duckdb {info['duckdb']}, pyarrow {info['pyarrow']}; threads {info.get('threads')}"
+        + (f", DuckDB memory_limit {info['engine']['KPI_DUCKDB_MEMORY_LIMIT']}"
+           if info.get("engine", {}).get("KPI_DUCKDB_MEMORY_LIMIT") else "") + "; "
         f"mode {info.get('mode', 'as-of')}; target {info.get('target', 'duckdb')}"
         + (f" (dbt-postgres {info.get('dbt-postgres')})" if info.get("target") == "pg" else "")
         + (f" (dbt-spark {info.get('dbt-spark')}, pyspark {info.get('pyspark')}, {info.get('spark')})"
@@ -290,11 +294,18 @@ def markdown(results: list[dict[str, Any]], info: dict[str, Any]) -> str:
             ratio = statistics.median(r["seconds"] for r in inc["runs"]) / statistics.median(
                 r["seconds"] for r in full["runs"])
             res["incremental_to_full"] = round(ratio, 3)
+        job_full = next((s for s in res["steps"] if s["step"].startswith("job, full")), None)
+        job_refresh = next((s for s in res["steps"] if s["step"].startswith("job, refresh")), None)
+        if job_full and job_refresh:
+            res["job_refresh_to_full"] = round(statistics.median(r["seconds"] for r in job_refresh["runs"])
+                                               / statistics.median(r["seconds"] for r in job_full["runs"]), 3)
     lines.append("")
     for res in results:
         if "incremental_to_full" in res:
             lines.append(f"- {res['leads']:,} leads: incremental / full = {res['incremental_to_full']:.2f} "
                          f"(the appended day holds {res['day_rows']:,} raw rows).")
+        if "job_refresh_to_full" in res:
+            lines.append(f"- {res['leads']:,} leads: job refresh / job full = {res['job_refresh_to_full']:.2f}.")
         for step in res["steps"]:
             layers = [r.get("layers") for r in step["runs"] if r.get("layers")]
             if layers:
@@ -397,6 +408,8 @@ def _bench_steps(leads: int, args: argparse.Namespace, env: dict[str, str], data
     if floor_runs:
         steps.append({"step": f"dbt floor: run selecting only {FLOOR_MODEL}", "runs": [asdict(r) for r in floor_runs],
                       "rows": 0})
+    if args.job:
+        steps.extend(job_steps(args, env, data_dir, log, target_path, measured))
     if not args.keep:
         for suffix in ("", ".wal"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -425,6 +438,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="the warehouse (profiles.yml target; default duckdb)")
     p.add_argument("--spark-driver-memory", default=os.environ.get("KPI_SPARK_DRIVER_MEMORY") or "8g",
                    help="--target spark: spark.driver.memory (local mode: the driver does the work; default 8g)")
+    p.add_argument("--job", action="store_true",
+                   help="also time the whole job, full and refresh (kpi-pipeline run: load, build, tests, checks, "
+                        "report; scripts/benchmark_job.py)")
     p.add_argument("--mode", choices=("append", "as-of"), default="append",
                    help="how the extra day arrives: appended to the raw tables (default) or made visible "
                         "by moving the as-of date (the first version of this benchmark)")
@@ -453,11 +469,17 @@ def main(argv: list[str]) -> int:
     args.work_dir.mkdir(parents=True, exist_ok=True)
     base_env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false", DBT_PROFILES_DIR=str(ROOT),
                     KPI_PROJECT_DIR=str(ROOT), KPI_TARGET=args.target)
+    if args.target == "duckdb" and not args.threads:
+        # the settings `kpi-pipeline run` takes from the machine (machine.py), for the model steps too
+        info_engine = apply_engine_defaults(base_env)
+    else:
+        info_engine = {}
     info = machine()
+    info["engine"] = info_engine
     info["started"] = dt.datetime.now().isoformat(timespec="minutes")
     info["label"] = args.label
     info["mode"] = args.mode
-    info["threads"] = args.threads or int(os.environ.get("KPI_THREADS", "4"))
+    info["threads"] = args.threads or int(base_env.get("KPI_THREADS", "4"))
     info["target"] = args.target
     if args.target == "spark":
         info["spark"] = f"{os.environ.get('KPI_SPARK_MASTER') or 'local[2]'}, driver memory {args.spark_driver_memory}"
