@@ -90,13 +90,3 @@
     )
 {%- endmacro %}
 
-
-{#- attribution_rewrite_start(): start_query of fct_attribution_credit: the earliest conversion day of the leads
-    its refresh replaces (the leads with activity or a touch since the window start, as its affected_leads). -#}
-{% macro attribution_rewrite_start() -%}
-    select coalesce(min(cast(weights.conversion_at as date)), __window_start__)
-    from {{ ref('int_attribution_touch_weights') }} as weights
-    where weights.lead_id in (
-        {{ leads_with_activity_since('__window_start__', with_touches=true) | indent(8) }}
-    )
-{%- endmacro %}

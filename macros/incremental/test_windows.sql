@@ -38,7 +38,20 @@
 {%- endmacro %}
 
 
-{#- data_test_window(): the filter of the current generic test's window on a refresh (see above), or none. -#}
+{#- windowed_test_kinds(): the generic tests a refresh may run on a window: row-wise checks and keys. Any other
+    (the quarantine gate quarantine_below_threshold, the reconciliation row_count_equals, a test added later)
+    reads the whole table. -#}
+{% macro windowed_test_kinds() -%}
+    {{ return(['column_checks', 'unique_combination_of_columns', 'accepted_range', 'fresh_as_of', 'not_null',
+               'unique', 'accepted_values', 'relationships']) }}
+{%- endmacro %}
+
+
+{#- data_test_window(): the filter of the current generic test's window on a refresh (see above), or none.
+    The window of an incremental model is the one it recorded; a model that is not incremental (a view over
+    the base models) may name, in meta refresh_window ({column: <its date column>, from: [<incremental
+    models>]}), the models whose windows it follows: its test reads the rows of its column on or after the
+    earliest of their starts, when each of them recorded one in this invocation. -#}
 {% macro data_test_window() -%}
     {%- if not execute or model.resource_type != 'test' or flags.FULL_REFRESH -%}
         {{ return(none) }}
@@ -46,20 +59,40 @@
     {%- if var('full_checks', false) in [true, 'true', 'True', 1, '1'] -%}
         {{ return(none) }}
     {%- endif -%}
+    {%- if (model.get('test_metadata') or {}).get('name') not in windowed_test_kinds() -%}
+        {{ return(none) }}
+    {%- endif -%}
     {%- set attached = model.get('attached_node') -%}
     {%- set node = graph.nodes.get(attached) if attached else none -%}
-    {%- if node is none or node.config.materialized != 'incremental' -%}
+    {%- if node is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set spec = (node.config.get('meta') or {}).get('refresh_window') -%}
+    {%- if node.config.materialized == 'incremental' -%}
+        {%- set sources = [node.name] -%}
+        {%- set column = none -%}
+    {%- elif spec -%}
+        {%- set sources = [spec['from']] if spec['from'] is string else spec['from'] -%}
+        {%- set column = spec['column'] -%}
+    {%- else -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set query -%}
-        select window_column, window_start
+        select model_name, window_column, window_start
         from {{ refresh_windows_relation() }}
-        where invocation_id = '{{ invocation_id }}' and model_name = '{{ node.name }}'
-        order by recorded_at desc
+        where invocation_id = '{{ invocation_id }}' and model_name in ('{{ sources | join("', '") }}')
     {%- endset -%}
-    {%- set rows = run_query(query).rows -%}
-    {%- if rows | length == 0 or rows[0][1] is none -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {{ return('cast(' ~ adapter.quote(rows[0][0]) ~ " as date) >= cast('" ~ (rows[0][1] | string)[:10] ~ "' as date)") }}
+    {%- set found = {} -%}
+    {%- for row in run_query(query).rows -%}
+        {%- do found.update({row[0]: row}) -%}
+    {%- endfor -%}
+    {%- set starts = [] -%}
+    {%- for name in sources -%}
+        {%- if name not in found or found[name][2] is none -%}
+            {{ return(none) }}
+        {%- endif -%}
+        {%- do starts.append((found[name][2] | string)[:10]) -%}
+    {%- endfor -%}
+    {%- set column = column or found[sources[0]][1] -%}
+    {{ return('cast(' ~ adapter.quote(column) ~ " as date) >= cast('" ~ (starts | min) ~ "' as date)") }}
 {%- endmacro %}

@@ -33,17 +33,7 @@
     {%- set part = by_name[prog.partition_by] if prog else none %}
 
     {#- the window start: a literal while executing, so the text filter reaches the scan #}
-    {%- set window_query -%}
-    select
-        cast({{ dbt.dateadd(
-            'day',
-            -1 * (incremental_lookback_days() + 1),
-            'coalesce(max(cast(' ~ typed_value(event) ~ " as date)), cast('1900-01-01' as date))"
-        ) }} as date) as window_start
-    from {{ this }}
-    where dq_rule is null
-    {%- endset %}
-    {%- set window_start = query_date_literal(window_query) %}
+    {%- set window_start = query_date_literal(base_window_query(event)) %}
     {%- do assert_history_unchanged(table, key, event, window_start) %}
 
 with
@@ -121,4 +111,28 @@ final as (
 )
 
 select * from final
+{%- endmacro %}
+
+
+{#- base_window_query(event): the query of a base model's refresh window start (one date): the latest clean
+    event day it holds ({{ this }}) minus incremental_lookback_days and one more day (UTC offsets). -#}
+{% macro base_window_query(event) -%}
+    select
+        cast({{ dbt.dateadd(
+            'day',
+            -1 * (incremental_lookback_days() + 1),
+            'coalesce(max(cast(' ~ typed_value(event) ~ " as date)), cast('1900-01-01' as date))"
+        ) }} as date) as window_start
+    from {{ this }}
+    where dq_rule is null
+{%- endmacro %}
+
+
+{#- record_base_window(raw_table): the pre-hook of an incremental base model: records its refresh window in
+    ops.refresh_windows (record_refresh_window) on its typed event column, from the same start as
+    quarantine_base, for the data tests of a refresh (macros/incremental/test_windows.sql). -#}
+{% macro record_base_window(raw_table) -%}
+    {%- set table = raw_contract_table(raw_table) -%}
+    {%- set event = (table.columns | selectattr('name', 'equalto', table.event_column) | list)[0] -%}
+    {{ return(record_refresh_window(typed_value(event), start_query=base_window_query(event))) }}
 {%- endmacro %}

@@ -9,15 +9,17 @@
     window start (incremental_lookback_days before the latest conversion date
     held), the same leads int_attribution_touch_weights recomputed in that run
     (delete+insert on lead_id). A full refresh unpivots the whole table.
-    The refresh window recorded for the data tests and the data-quality step starts at the earliest
-    conversion of those leads (attribution_rewrite_start, macros/incremental/refresh_windows.sql).
+    The refresh window recorded for the data tests and the data-quality step is the window itself
+    (conversion_at on or after the window start): the conversions of the window are checked on a refresh; the
+    older conversions of the same leads are rewritten by the same SQL and checked by --full-checks (a lead's
+    earliest conversion may be years back: a window reaching it would check most of the table every night).
 -#}
 {{ config(
     materialized='incremental',
     unique_key='lead_id',
     incremental_strategy=keyed_incremental_strategy(),
     partition_by=keyed_incremental_partition(),
-    pre_hook="{{ record_refresh_window('conversion_at', start_query=attribution_rewrite_start()) }}",
+    pre_hook="{{ record_refresh_window('conversion_at') }}",
 ) }}
 {% call keyed_incremental_rows('lead_id') -%}
 -- depends_on: {{ ref('int_as_of_date') }}

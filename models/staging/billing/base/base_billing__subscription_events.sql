@@ -7,6 +7,7 @@
     incremental_strategy=keyed_incremental_strategy(),
     partition_by=keyed_incremental_partition(),
     on_schema_change='fail',
+    pre_hook="{{ record_base_window('billing_subscription_events') }}",
 ) }}
 {% call keyed_incremental_rows('dq_row_key') -%}
 {{ quarantine_base('billing_subscription_events') }}

@@ -7,6 +7,7 @@
     incremental_strategy=keyed_incremental_strategy(),
     partition_by=keyed_incremental_partition(),
     on_schema_change='fail',
+    pre_hook="{{ record_base_window('crm_lead_status_history') }}",
 ) }}
 {% call keyed_incremental_rows('dq_row_key') -%}
 {{ quarantine_base('crm_lead_status_history') }}
