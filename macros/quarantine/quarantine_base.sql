@@ -132,6 +132,12 @@ select * from final
     ops.refresh_windows (record_refresh_window) on its typed event column, from the same start as
     quarantine_base, for the data tests of a refresh (macros/incremental/test_windows.sql). -#}
 {% macro record_base_window(raw_table) -%}
+    {#- Spark: the seven base models start together, and concurrent INSERTs into one Parquet table race in
+        Hadoop's file committer (one job deletes the _temporary folder another still writes): not recorded
+        there, so the data tests of the base models and the views over them read whole tables on Spark -#}
+    {%- if target.type == 'spark' -%}
+        {{ return('select 1 as no_op') }}
+    {%- endif -%}
     {%- set table = raw_contract_table(raw_table) -%}
     {%- set event = (table.columns | selectattr('name', 'equalto', table.event_column) | list)[0] -%}
     {{ return(record_refresh_window(typed_value(event), start_query=base_window_query(event))) }}

@@ -216,7 +216,15 @@ def render_checked_yaml(tables: tuple[Table, ...] = TABLES) -> str:
             "rows that have no verdict in quarantine.quarantined_rows. A view. Primary key "
             f"{', '.join(table.primary_key)}; the quarantine threshold gate of `{table.name}` is tested here."
         )
-        lines += [f"  - name: {clean_model(table)}", f"    description: {_q(what)}", "    data_tests:",
+        lines += [f"  - name: {clean_model(table)}", f"    description: {_q(what)}"]
+        if table.event_column and len(table.primary_key) == 1:
+            # an event table (an incremental base model): a refresh's data tests read the base model's window
+            # (macros/incremental/test_windows.sql), on the staging date column of the event column
+            day = table.event_column[:-3] + "_date" if table.event_column.endswith("_at") else table.event_column
+            base = f"base_{table.source}__{table.name.split('_', 1)[1]}"
+            lines += ["    config:", "      meta:",
+                      f"        refresh_window: {{column: {day}, from: [{base}]}}"]
+        lines += ["    data_tests:",
                   "      - quarantine_below_threshold:", "          arguments:", f"            raw_table: {table.name}"]
         if len(table.primary_key) > 1:
             lines += ["      - unique_combination_of_columns:", "          arguments:",
