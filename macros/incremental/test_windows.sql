@@ -19,22 +19,17 @@
 {#- get_where_subquery(relation): the relation a generic test reads: with the test's `where` config and, on a
     refresh, its model's refresh window (data_test_window) as one filtered subquery; else the relation. -#}
 {% macro get_where_subquery(relation) -%}
-    {%- set conditions = [] -%}
-    {%- set where = config.get('where', '') -%}
-    {%- if where -%}
-        {%- do conditions.append('(' ~ where ~ ')') -%}
-    {%- endif -%}
     {%- set window = data_test_window() -%}
-    {%- if window -%}
-        {%- do conditions.append(window) -%}
+    {%- if not window -%}
+        {#- dbt's own, exactly: the test's `where` config or the relation -#}
+        {{ return(adapter.dispatch('get_where_subquery', 'dbt')(relation)) }}
     {%- endif -%}
-    {%- if conditions -%}
-        {%- set filtered -%}
-            (select * from {{ relation }} where {{ conditions | join(' and ') }}) dbt_subquery
-        {%- endset -%}
-        {{ return(filtered) }}
-    {%- endif -%}
-    {{ return(relation) }}
+    {%- set where = config.get('where', '') -%}
+    {#- the window first: on Spark `<table> where (<condition>)` would parse as a table alias with column names -#}
+    {%- set filtered -%}
+        (select * from {{ relation }} where {{ window }}{% if where %} and ({{ where }}){% endif %}) dbt_subquery
+    {%- endset -%}
+    {{ return(filtered) }}
 {%- endmacro %}
 
 
