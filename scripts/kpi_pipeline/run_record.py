@@ -55,6 +55,8 @@ def build_summary(state: RunState, finished_at: dt.datetime) -> dict[str, Any]:
         # true too when the build reran as a full refresh by itself (history changed); why, in the next key
         "full_refresh": config.full_refresh or state.rebuilt_in_full,
         "full_refresh_because": state.full_refresh_because,
+        # unit tests left out of this refresh: the code they test is unchanged since they passed then (UTC)
+        "unit_tests_not_run_since": state.unit_tests_skipped,
         "full_checks": config.wants_full_checks(),
         "steps": state.steps,
         "loaded_rows": state.loaded,

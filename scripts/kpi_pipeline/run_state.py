@@ -51,6 +51,7 @@ class RunState:
     invocation_id: str | None = None  # the dbt build's (run_results.json), for its refresh windows
     rebuilt_in_full: bool = False  # the build reran as a full refresh (history changed)
     full_refresh_because: str | None = None  # why the build ran as a full refresh (None: it did not)
+    unit_tests_skipped: str | None = None  # left out: the code is unchanged since they passed (then, UTC)
     data_source: str | None = None  # where the raw data came from (the load step says)
     notes: list[str] = field(default_factory=list)
     failed: bool = False

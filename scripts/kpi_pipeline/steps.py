@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from kpi_pipeline import artifacts, load, quarantine, raw_schema, summary
+from kpi_pipeline import artifacts, load, quarantine, raw_schema, summary, unit_tests
 from kpi_pipeline.contract import TABLES
 from kpi_pipeline.dbt_step import dbt_args, run_dbt
 from kpi_pipeline.errors import PipelineError
@@ -100,6 +101,15 @@ def build_step(state: RunState) -> None:
             state.full_refresh_because = "--full-refresh"
         # --full-checks: the data tests of incremental models check the whole table, not the window
         build_vars = {"full_checks": True} if config.full_checks else None
+        fingerprint = unit_tests.code_fingerprint(config.project_dir, config.target, state.warehouse.kind
+                                                  if state.warehouse else "", config.dbt_vars())
+        skip_units = skip_unit_tests(state, fingerprint)
+        if skip_units:
+            extra += unit_tests.exclude_args()
+            note = unit_tests.SKIPPED_NOTE.format(at=skip_units)
+            out(f"NOTE   {note}")
+            state.notes.append(note)
+            state.unit_tests_skipped = skip_units
         result = run_dbt(dbt_args(config, "build", extra, extra_vars=build_vars), out)
         check_dbt(result, "build")
         changed = [m for m in result.messages.values() if "HISTORY_CHANGED" in m]
@@ -125,11 +135,27 @@ def build_step(state: RunState) -> None:
         run_results = artifacts.read_json(config.target_path / "run_results.json")
         state.results = artifacts.node_results(run_results, manifest)
         state.invocation_id = invocation_id(run_results)
+        units = [r for r in state.results if r.resource_type == "unit_test"]
+        if units and all(r.status == "pass" for r in units):
+            unit_tests.record_passed(config.target_path, fingerprint, state.run_id,
+                                     dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), len(units))
         state.quality["_manifest"] = manifest
         if not result.success:
             state.failed = True
             record["status"] = "failed"
         collect_dbt_failures(state, manifest)
+
+
+def skip_unit_tests(state: RunState, fingerprint: str) -> str | None:
+    """When the last unit tests passed (UTC time), if this run may leave them out: a refresh (not
+    --full-refresh, not --full-checks) of the code they passed on (kpi_pipeline.unit_tests)."""
+    config = state.config
+    if config.full_refresh or config.wants_full_checks():
+        return None
+    prior = unit_tests.last_passed(config.target_path)
+    if prior is None or prior["fingerprint"] != fingerprint:
+        return None
+    return str(prior.get("passed_at") or "?")
 
 
 def built_models(state: RunState) -> set[str]:

@@ -103,7 +103,10 @@ def render(summary: dict[str, Any]) -> str:
     dbt = summary.get("dbt", {})
     lines.append(_row("models built", _counts_text(dbt.get("models"), ("passed", "errored", "skipped"))))
     lines.append(_row("data tests", _counts_text(dbt.get("tests"), ("passed", "warned", "failed", "errored", "skipped"))))
-    lines.append(_row("unit tests", _counts_text(dbt.get("unit_tests"), ("passed", "failed", "errored", "skipped"))))
+    if summary.get("unit_tests_not_run_since") and not dbt.get("unit_tests"):
+        lines.append(_row("unit tests", f"not run: code unchanged since they passed ({summary['unit_tests_not_run_since']})"))
+    else:
+        lines.append(_row("unit tests", _counts_text(dbt.get("unit_tests"), ("passed", "failed", "errored", "skipped"))))
     quality = summary.get("expectations") or {}
     if quality.get("skipped_step"):
         lines.append(_row("expectations", "skipped (--skip-quality)"))

@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import json
 import os
+import shutil
 import socket
 from pathlib import Path
 
@@ -25,6 +26,7 @@ import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
+from kpi_pipeline import unit_tests  # noqa: E402
 from kpi_pipeline.demo_files import copy_demo_data  # noqa: E402
 # Run, run_pipeline, lock_file and dead_pid live in shared_runs (which builds the runs several files share);
 # other test files import them from here
@@ -62,14 +64,18 @@ def data_dir_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
 
 
 @pytest.fixture(scope="module")
-def after_last_export_run(data_dir_run: Run, tmp_path_factory: pytest.TempPathFactory) -> Run:
+def after_last_export_run(data_dir_run: Run, seed_run: Run, tmp_path_factory: pytest.TempPathFactory) -> Run:
     """The next run on (a copy of) data_dir_run's warehouse, without --data-dir: it builds from the tables
     the load left in schema raw (the user's, not the demo's), with the as-of date a month after the data
-    ends (2026-10-31): a scheduled run whose "today" is after the last export."""
+    ends (2026-10-31): a scheduled run whose "today" is after the last export. Its target folder holds what
+    seed_run's left when all its unit tests passed on the same code: the job leaves them out by itself."""
     assert data_dir_run.code == 0, data_dir_run.stdout[-3000:] + data_dir_run.stderr[-3000:]
+    assert seed_run.code == 0, seed_run.stdout[-3000:] + seed_run.stderr[-3000:]
     work = tmp_path_factory.mktemp("after_last_export")
     db = copy_warehouse(data_dir_run, work / "warehouse.duckdb")
-    return run_pipeline(work, "--as-of", "2026-11-30", db=db, unit_tests=False)
+    (work / "target").mkdir()
+    shutil.copyfile(seed_run.out.parent / "target" / unit_tests.STATE_FILE, work / "target" / unit_tests.STATE_FILE)
+    return run_pipeline(work, "--as-of", "2026-11-30", db=db)
 
 
 def test_demo_run_succeeds_with_a_full_summary(seed_run: Run) -> None:
@@ -239,3 +245,20 @@ def test_the_summary_says_where_the_data_came_from(seed_run: Run, data_dir_run: 
     data_line = next(line for line in after.stdout.splitlines() if line.startswith("  data "))
     assert "your tables in schema raw as they are" in data_line and "demo seeds" not in data_line
     assert after.summary["full_refresh"] is False and after.summary["full_refresh_because"] is None
+
+
+def test_a_refresh_of_unchanged_code_leaves_the_unit_tests_out(seed_run: Run, after_last_export_run: Run) -> None:
+    """seed_run ran and passed every unit test and recorded the code's fingerprint in its target folder; the
+    refresh after it (same code, engine and settings; another as-of date) leaves them out and says why, and
+    --full-refresh / --full-checks / a code change bring them back (test_unit_test_skip)."""
+    passed = unit_tests.last_passed(seed_run.out.parent / "target")
+    assert passed and passed["unit_tests"] == seed_run.summary["dbt"]["unit_tests"]["passed"] > 30
+    after = after_last_export_run
+    assert after.code == 0
+    assert "unit_tests" not in after.summary["dbt"], after.summary["dbt"]
+    assert after.summary["unit_tests_not_run_since"] == passed["passed_at"]
+    assert any(note.startswith("unit tests not run: the project's code") for note in after.summary["notes"])
+    assert f"not run: code unchanged since they passed ({passed['passed_at']})" in after.stdout
+    results = json.loads((after.out.parent / "target" / "run_results.json").read_text())["results"]
+    assert results and not [r for r in results if r["unique_id"].startswith("unit_test.")]
+    assert seed_run.summary["unit_tests_not_run_since"] is None
