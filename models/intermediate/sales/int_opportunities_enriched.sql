@@ -1,9 +1,53 @@
+{#-
+    Incremental per opportunity (issue 27): a deal's state as of the as-of date is a function of its own row
+    and all its stage events. A refresh recomputes, from all their events, the deals with anything in the
+    window (from the latest created_date held minus incremental_lookback_days, to the as-of date): created,
+    a stage change, a close (a deal without stage history closes on its close_date), or their lead created
+    (a deal whose lead arrives after it passes the contract then). Sales reps and teams, and FX rates, are
+    read whole; a change to them before the window needs a full refresh (docs/architecture.md, "Limits").
+-#}
+{{ config(
+    materialized='incremental',
+    unique_key='opportunity_id',
+    incremental_strategy=keyed_incremental_strategy(),
+    partition_by=keyed_incremental_partition(),
+) }}
+{% call keyed_incremental_rows('opportunity_id') -%}
+-- depends_on: {{ ref('int_as_of_date') }}
+-- depends_on: {{ ref('stg_crm__leads') }}
+
 with
 
+{% if is_incremental() -%}
+{%- set window_start = incremental_window_start('created_date') %}
+affected_opportunities as (
+
+    select opportunity_id
+    from {{ ref('int_opportunities_checked') }}
+    where
+        (created_date >= {{ window_start }} and created_date <= {{ as_of_date() }})
+        or (close_date >= {{ window_start }} and close_date <= {{ as_of_date() }})
+        or lead_id in (
+            select new_leads.lead_id from {{ ref('stg_crm__leads') }} as new_leads
+            where new_leads.created_date >= {{ window_start }} and new_leads.created_date <= {{ as_of_date() }}
+        )
+
+    union
+
+    select opportunity_id
+    from {{ ref('int_opportunity_stage_history_checked') }}
+    where changed_date >= {{ window_start }} and changed_date <= {{ as_of_date() }}
+
+),
+
+{% endif -%}
 opportunities as (
 
     select * from {{ ref('int_opportunities_checked') }}
     where created_date <= {{ as_of_date() }}
+    {%- if is_incremental() %}
+        and opportunity_id in (select affected_opportunities.opportunity_id from affected_opportunities)
+    {%- endif %}
 
 ),
 
@@ -19,6 +63,9 @@ stage_events as (
         stage in ('closed_won', 'closed_lost') as is_closing_stage
     from {{ ref('int_opportunity_stage_history_checked') }}
     where changed_date <= {{ as_of_date() }}
+    {%- if is_incremental() %}
+        and opportunity_id in (select affected_opportunities.opportunity_id from affected_opportunities)
+    {%- endif %}
 
 ),
 
@@ -86,6 +133,9 @@ opportunities_with_history as (
 
     select distinct opportunity_id
     from {{ ref('int_opportunity_stage_history_checked') }}
+    {%- if is_incremental() %}
+    where opportunity_id in (select affected_opportunities.opportunity_id from affected_opportunities)
+    {%- endif %}
 
 ),
 
@@ -240,3 +290,4 @@ final as (
 )
 
 select * from final
+{%- endcall %}
