@@ -41,10 +41,10 @@ INCREMENTAL_MODELS = {
     "fct_touchpoints", "fct_attribution_credit", "fct_marketing_spend_daily",
     "base_marketing__touchpoints", "base_crm__leads", "base_crm__lead_status_history", "base_crm__opportunities",
     "base_crm__opportunity_stage_history", "base_ads__spend_daily", "base_billing__subscription_events",
-    "int_opportunities_enriched",
+    "int_opportunities_enriched", "int_customer_months",
 }
 # what the incremental branch of a model adds to its SQL (issue 27's models): its run read only the window's keys
-WINDOW_MARKERS = {"int_opportunities_enriched": "affected_opportunities"}
+WINDOW_MARKERS = {"int_opportunities_enriched": "affected_opportunities", "int_customer_months": "active_months_before"}
 # the base models' incremental branch (macros/quarantine/quarantine_base.sql)
 RECHECK_MARKER = "recheck_keys"
 # every scenario's warehouse file has this name (each in a folder of its own): the runs with the same vars
@@ -185,6 +185,48 @@ def test_incremental_refresh_equals_full_refresh(
 ) -> None:
     db, _ = incremental_warehouse
     _compare_with_full_build(db, demo_warehouse)
+
+
+# ---------------------------------------------------------------- a refresh across months
+MONTH_KEYED = ["int_customer_months", "int_opportunities_enriched"]
+
+
+def test_refreshes_across_month_ends_equal_a_full_refresh(demo_warehouse: Path, tmp_path: Path) -> None:
+    """int_customer_months replaces whole months from the window's month on; the as-of month of the previous
+    run (valued at its as-of date then, at its month end now) and the month before the window (its lag) are
+    where a month-keyed refresh goes wrong. The demo's last days lie in one month, so: a full build as of
+    2026-08-30, refreshes as of 2026-09-02 (over a month end) and 2026-10-01 (a month later: the window
+    reaches back to the held month), each compared with a full build as of the same day, for the two
+    models and what they are built from (+model: the whole tables of every ancestor)."""
+    select = ["--select", *[f"+{m}" for m in MONTH_KEYED]]
+    inc, full = tmp_path / "inc" / WAREHOUSE, tmp_path / "full" / WAREHOUSE
+    for db in (inc, full):
+        db.parent.mkdir()
+        with _with_demo(db, demo_warehouse) as con:
+            _copy_raw(con)
+    _run(["run", "--quiet", *select, "--vars", json.dumps({"as_of_date": "2026-08-30"})], inc, inc.parent)
+    for as_of in ("2026-09-02", "2026-10-01"):
+        results = _run(["run", "--quiet", *select, "--vars", json.dumps({"as_of_date": as_of})], inc, inc.parent)
+        ran = {r["unique_id"].split(".")[-1]: r.get("compiled_code") or "" for r in results["results"]}
+        for name in MONTH_KEYED:
+            assert WINDOW_MARKERS[name] in ran[name], f"{name} ran in full"
+        _run(["run", "--quiet", *select, "--full-refresh", "--vars", json.dumps({"as_of_date": as_of})],
+             full, full.parent)
+        con = duckdb.connect()
+        try:
+            con.execute(f"attach '{inc}' as inc (read_only)")
+            con.execute(f"attach '{full}' as full_build (read_only)")
+            for name in MONTH_KEYED:
+                rel = f'intermediate."{name}"'
+                counts = [con.execute(f"select count(*) from (select * from {a}.{rel} except all "
+                                      f"select * from {b}.{rel})").fetchone()[0]
+                          for a, b in (("inc", "full_build"), ("full_build", "inc"))]
+                assert counts == [0, 0], f"as of {as_of}, {name}: {counts[0]} rows only incremental, {counts[1]} only full"
+            months = con.execute("select count(distinct period_month) from inc.intermediate.int_customer_months "
+                                 f"where period_month >= date '2026-08-01'").fetchone()[0]
+            assert months == (2 if as_of < "2026-10" else 3)
+        finally:
+            con.close()
 
 
 # ---------------------------------------------------------------- append: raw rows arrive day by day
