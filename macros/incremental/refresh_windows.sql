@@ -25,8 +25,14 @@
     window (delete+insert on a key whose rows span dates); it may use
     __window_start__, replaced by incremental_window_start(window_column).
 -#}
+{#- refresh_windows_relation(): the table in the ops schema (as named by generate_schema_name: "ops" in this
+    project, the host's name for it when installed as a package); ops_schema(): that schema's name. -#}
+{% macro ops_schema() -%}
+    {{ return(generate_schema_name('ops', none) | trim) }}
+{%- endmacro %}
+
 {% macro refresh_windows_relation() -%}
-    ops.refresh_windows
+    {{ ops_schema() }}.refresh_windows
 {%- endmacro %}
 
 
@@ -35,7 +41,7 @@
 {%- endmacro %}
 
 {% macro default__create_refresh_windows_table() -%}
-    create schema if not exists ops;
+    create schema if not exists {{ ops_schema() }};
     create table if not exists {{ refresh_windows_relation() }} (
         invocation_id varchar(64) not null,
         model_name varchar(256) not null,
@@ -48,7 +54,7 @@
 {#- Spark runs one statement per query, and its varchar needs no length: string columns, Parquet -#}
 {% macro spark__create_refresh_windows_table() -%}
     {%- if execute -%}
-        {%- do run_query('create schema if not exists ops') -%}
+        {%- do run_query('create schema if not exists ' ~ ops_schema()) -%}
         {%- do run_query('create table if not exists ' ~ refresh_windows_relation() ~ ' (invocation_id string,'
             ~ ' model_name string, window_column string, window_start date, recorded_at timestamp) using parquet') -%}
     {%- endif -%}

@@ -1,0 +1,141 @@
+"""The project installed as a dbt package (issue 28): integration_tests/ is a host project that installs it with
+`local:` and seeds the demo data into its own source schema; its `dbt deps`, `dbt seed`, `dbt build` must pass
+and its KPI marts must equal the root project's build of the same data (the demo warehouse). A second host
+adds a model of its own and its own generate_schema_name: both build, each model in the schema the host's
+macro names. DuckDB here; each run in a copy of the folder (links resolved), the package at this checkout."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+HOST_DIR = PROJECT_DIR / "integration_tests"
+DBT = str(Path(sys.executable).with_name("dbt"))
+# what the host's schemas are called under dbt's default generate_schema_name (target schema "main")
+HOST_SCHEMAS = {"main_kpi_raw", "main_staging", "main_intermediate", "main_marts", "main_quarantine",
+                "main_reference", "main_ops"}
+ROOT_SCHEMAS = {"raw", "staging", "intermediate", "marts", "quarantine", "reference", "ops"}
+
+
+def _host_copy(dest: Path) -> Path:
+    """integration_tests/ copied to dest with its seed links resolved, installing the package from this checkout."""
+    shutil.copytree(HOST_DIR, dest, symlinks=False,
+                    ignore=shutil.ignore_patterns("target", "dbt_packages", "logs", "*.duckdb*", "package-lock.yml"))
+    packages = yaml.safe_load((dest / "packages.yml").read_text())
+    assert packages == {"packages": [{"local": "../"}]}, packages
+    (dest / "packages.yml").write_text(yaml.safe_dump({"packages": [{"local": str(PROJECT_DIR)}]}))
+    return dest
+
+
+def _dbt(host: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KPI_", "DBT_"))}
+    env.update(DO_NOT_TRACK="1", DBT_SEND_ANONYMOUS_USAGE_STATS="false", KPI_TARGET="duckdb",
+               KPI_DUCKDB_PATH=str(host / "host.duckdb"))
+    return subprocess.run([DBT, *args, "--project-dir", str(host), "--profiles-dir", str(host)], cwd=host, env=env,
+                          capture_output=True, text=True, timeout=1200, check=False)
+
+
+def _build(host: Path, *build_args: str) -> subprocess.CompletedProcess:
+    for args in (("deps",), ("seed",), ("build", *build_args)):
+        result = _dbt(host, *args)
+        assert result.returncode == 0, f"dbt {args[0]}:\n{result.stdout[-5000:]}\n{result.stderr[-2000:]}"
+    return result
+
+
+def _schemas(db: Path) -> dict[str, set[str]]:
+    with duckdb.connect(str(db), read_only=True) as conn:
+        rows = conn.execute("select table_schema, table_name from information_schema.tables "
+                            "where table_catalog = current_database()").fetchall()
+    out: dict[str, set[str]] = {}
+    for schema, name in rows:
+        out.setdefault(schema, set()).add(name)
+    return out
+
+
+@pytest.fixture(scope="module")
+def host_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
+    host = _host_copy(tmp_path_factory.mktemp("host") / "integration_tests")
+    return host, _build(host)
+
+
+def test_the_host_builds_the_package_in_its_own_schemas(host_build) -> None:
+    host, result = host_build
+    assert "Completed successfully" in result.stdout and "ERROR=0" in result.stdout, result.stdout[-3000:]
+    schemas = _schemas(host / "host.duckdb")
+    assert set(schemas) == HOST_SCHEMAS, sorted(schemas)
+    assert not ROOT_SCHEMAS & set(schemas)  # the package's own names are the root project's only
+    assert {"kpi_mrr", "kpi_scorecard", "fct_attribution_credit"} <= schemas["main_marts"]
+    assert schemas["main_ops"] == {"refresh_windows"}
+
+
+def test_the_host_marts_equal_the_root_projects_build(host_build, demo_warehouse: Path) -> None:
+    host, _ = host_build
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{host / 'host.duckdb'}' as host (read_only)")
+        con.execute(f"attach '{demo_warehouse}' as root (read_only)")
+        marts = [r[0] for r in con.execute("select table_name from information_schema.tables "
+                                           "where table_catalog = 'root' and table_schema = 'marts'").fetchall()]
+        assert len(marts) > 30
+        problems = []
+        for name in marts:
+            root, hosted = f'root.marts."{name}"', f'host.main_marts."{name}"'
+            counts = [con.execute(f"select count(*) from (select * from {a} except all select * from {b})").fetchone()[0]
+                      for a, b in ((root, hosted), (hosted, root))]
+            rows = con.execute(f"select count(*) from {root}").fetchone()[0]
+            if counts != [0, 0] or not rows and name.startswith("kpi_"):
+                problems.append(f"{name}: {counts[0]} rows only in the root build, {counts[1]} only in the host's")
+        assert not problems, "\n".join(problems)
+    finally:
+        con.close()
+
+
+def test_a_host_with_its_own_model_and_schema_macro_keeps_its_schemas(tmp_path: Path) -> None:
+    """The host's generate_schema_name names every schema, the package's included (dbt asks the root project
+    first); the host's own model builds beside the package's. Only what the host model and kpi_mrr need is built."""
+    host = _host_copy(tmp_path / "host")
+    (host / "macros").mkdir()
+    (host / "macros" / "generate_schema_name.sql").write_text(
+        "{% macro generate_schema_name(custom_schema_name, node) -%}\n"
+        "    {{ 'acme_' ~ (custom_schema_name or 'core') | trim }}\n"
+        "{%- endmacro %}\n")
+    (host / "models").mkdir()
+    (host / "models" / "host_customers.sql").write_text(
+        "{{ config(schema='analytics', materialized='table') }}\n"
+        "select count(*) as months from {{ ref('fct_customer_months') }}\n")
+    project = yaml.safe_load((host / "dbt_project.yml").read_text())
+    project["vars"]["sales_marketing_kpis"]["raw_schema"] = "acme_kpi_raw"
+    (host / "dbt_project.yml").write_text(yaml.safe_dump(project, sort_keys=False))
+    _build(host, "--select", "+host_customers", "+kpi_mrr", "--indirect-selection", "cautious")
+    schemas = _schemas(host / "host.duckdb")
+    assert "host_customers" in schemas["acme_analytics"]
+    assert "kpi_mrr" in schemas["acme_marts"] and "fct_customer_months" in schemas["acme_marts"]
+    assert all(s.startswith("acme_") for s in schemas), sorted(schemas)
+    with duckdb.connect(str(host / "host.duckdb"), read_only=True) as conn:
+        assert conn.execute("select months from acme_analytics.host_customers").fetchone()[0] > 0
+
+
+def test_the_host_seeds_are_the_demo_csvs_with_every_column_text() -> None:
+    """integration_tests/seeds: one link per demo CSV, and the seed file gives each an alias (its table's name)
+    and every column of its header as text."""
+    demo = sorted(p.name for p in (PROJECT_DIR / "seeds" / "demo").glob("*.csv"))
+    links = sorted((HOST_DIR / "seeds").glob("*.csv"))
+    assert [p.name for p in links] == [f"demo_{name}" for name in demo]
+    assert all(p.is_symlink() and p.resolve() == (PROJECT_DIR / "seeds" / "demo" / p.name[5:]).resolve()
+               for p in links)
+    seeds = {s["name"]: s["config"] for s in yaml.safe_load((HOST_DIR / "seeds" / "_kpi_raw__seeds.yml").read_text())["seeds"]}
+    assert sorted(seeds) == [p.stem for p in links]
+    for path in links:
+        with open(path, newline="", encoding="utf-8") as fh:
+            header = next(csv.reader(fh))
+        assert seeds[path.stem]["alias"] == path.stem[len("demo_"):]
+        assert list(seeds[path.stem]["column_types"]) == header, path.name
