@@ -2,8 +2,8 @@
     Read-only access for BI tools (PostgreSQL; DuckDB has no roles or grants,
     so every macro here is a no-op there).
 
-    bi_role(): the name of the read-only role, env var KPI_BI_ROLE, default
-    bi_reader. The marts folder grants it SELECT through dbt's `grants` config
+    bi_role(): the name of the read-only role, var bi_reader_role, else env var KPI_BI_ROLE, default
+    bi_reader. Installed as a package, none of this happens unless the host sets var bi_reader_role. The marts folder grants it SELECT through dbt's `grants` config
     (dbt_project.yml); nothing else in the warehouse is granted to it.
 
     create_bi_reader_role() (on-run-start): creates the role when it does not
@@ -17,7 +17,13 @@
     subset may not have created them yet).
 -#}
 {% macro bi_role() -%}
-    {{ return(env_var('KPI_BI_ROLE', 'bi_reader')) }}
+    {{ return(var('bi_reader_role', env_var('KPI_BI_ROLE', 'bi_reader'))) }}
+{%- endmacro %}
+
+{#- bi_reader_wanted(): whether this run grants the marts to bi_role(): as the root project always (PostgreSQL),
+    as a package only when the host sets var bi_reader_role (the same rule as the marts' grants config). -#}
+{% macro bi_reader_wanted() -%}
+    {{ return(project_name == 'sales_marketing_kpis' or var('bi_reader_role', none) is not none) }}
 {%- endmacro %}
 
 
@@ -30,6 +36,9 @@
 {%- endmacro %}
 
 {% macro postgres__create_bi_reader_role() -%}
+    {%- if not bi_reader_wanted() -%}
+        {{ return('select 1 as no_op') }}
+    {%- endif -%}
     do $bi_role$
     begin
         if not exists (select 1 from pg_catalog.pg_roles where rolname = '{{ bi_role() }}') then

@@ -2,7 +2,8 @@
 `local:` and seeds the demo data into its own source schema; its `dbt deps`, `dbt seed`, `dbt build` must pass
 and its KPI marts must equal the root project's build of the same data (the demo warehouse). A second host
 adds a model of its own and its own generate_schema_name: both build, each model in the schema the host's
-macro names. DuckDB here; each run in a copy of the folder (links resolved), the package at this checkout."""
+macro names. On DuckDB, and on PostgreSQL (a throwaway cluster, compared with the root's DuckDB build within
+test_postgres' tolerances); each run in a copy of the folder (links resolved), the package at this checkout."""
 
 from __future__ import annotations
 
@@ -14,8 +15,12 @@ import sys
 from pathlib import Path
 
 import duckdb
+import psycopg2
 import pytest
 import yaml
+
+from kpi_pipeline.pgcluster import ClusterSettings, throwaway_cluster
+from test_postgres import _compare_table
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 HOST_DIR = PROJECT_DIR / "integration_tests"
@@ -36,17 +41,17 @@ def _host_copy(dest: Path) -> Path:
     return dest
 
 
-def _dbt(host: Path, *args: str) -> subprocess.CompletedProcess:
+def _dbt(host: Path, *args: str, pg: ClusterSettings | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KPI_", "DBT_"))}
-    env.update(DO_NOT_TRACK="1", DBT_SEND_ANONYMOUS_USAGE_STATS="false", KPI_TARGET="duckdb",
-               KPI_DUCKDB_PATH=str(host / "host.duckdb"))
+    env.update(DO_NOT_TRACK="1", DBT_SEND_ANONYMOUS_USAGE_STATS="false", KPI_TARGET="pg" if pg else "duckdb",
+               KPI_DUCKDB_PATH=str(host / "host.duckdb"), **(pg.env() if pg else {}))
     return subprocess.run([DBT, *args, "--project-dir", str(host), "--profiles-dir", str(host)], cwd=host, env=env,
                           capture_output=True, text=True, timeout=1200, check=False)
 
 
-def _build(host: Path, *build_args: str) -> subprocess.CompletedProcess:
+def _build(host: Path, *build_args: str, pg: ClusterSettings | None = None) -> subprocess.CompletedProcess:
     for args in (("deps",), ("seed",), ("build", *build_args)):
-        result = _dbt(host, *args)
+        result = _dbt(host, *args, pg=pg)
         assert result.returncode == 0, f"dbt {args[0]}:\n{result.stdout[-5000:]}\n{result.stderr[-2000:]}"
     return result
 
@@ -139,3 +144,37 @@ def test_the_host_seeds_are_the_demo_csvs_with_every_column_text() -> None:
             header = next(csv.reader(fh))
         assert seeds[path.stem]["alias"] == path.stem[len("demo_"):]
         assert list(seeds[path.stem]["column_types"]) == header, path.name
+
+
+def test_a_postgresql_host_builds_the_package_and_its_marts_equal_the_root_build(
+    tmp_path: Path, demo_warehouse: Path
+) -> None:
+    """The same host on PostgreSQL: no role is created and nothing granted (the host did not set var
+    bi_reader_role; its dbt user need not create roles), the schemas are the host's, the marts equal the root
+    project's DuckDB build within test_postgres' tolerances."""
+    host = _host_copy(tmp_path / "host")
+    with throwaway_cluster() as pg:
+        result = _build(host, pg=pg)
+        assert "ERROR=0" in result.stdout, result.stdout[-3000:]
+        conn = psycopg2.connect(**pg.connect_kwargs())
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cur:
+                cur.execute("select nspname from pg_namespace where nspname not like 'pg\\_%' "
+                            "and nspname not in ('information_schema', 'public')")
+                assert {r[0] for r in cur.fetchall()} == HOST_SCHEMAS | {"main"}
+                cur.execute("select count(*) from pg_roles where rolname = 'bi_reader'")
+                assert cur.fetchone()[0] == 0
+                cur.execute("select table_name from information_schema.tables where table_schema = 'main_marts'")
+                hosted = {r[0] for r in cur.fetchall()}
+                duck = duckdb.connect(str(demo_warehouse), read_only=True)
+                try:
+                    marts = [r[0] for r in duck.execute("select table_name from information_schema.tables "
+                                                        "where table_schema = 'marts'").fetchall()]
+                    assert set(marts) <= hosted, sorted(set(marts) - hosted)
+                    problems = [p for name in marts for p in _compare_table(name, duck, cur, "main_marts")]
+                finally:
+                    duck.close()
+                assert not problems, "\n".join(problems[:20])
+        finally:
+            conn.close()

@@ -496,11 +496,13 @@ def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-def _compare_table(name: str, duck: duckdb.DuckDBPyConnection, pg_cur: Any) -> list[str]:
+def _compare_table(name: str, duck: duckdb.DuckDBPyConnection, pg_cur: Any, pg_schema: str = MARTS) -> list[str]:
+    """The mart `name` in DuckDB's marts schema against PostgreSQL's `pg_schema` (test_integration_tests: a
+    host's name for it), row by row within the tolerances; a list of differences."""
     duck_cur = duck.execute(f'select * from {MARTS}."{name}"')
     duck_cols = [d[0] for d in duck_cur.description]
     duck_rows = sorted((tuple(_normal(v) for v in r) for r in duck_cur.fetchall()), key=_sort_key)
-    pg_cur.execute(f'select * from {MARTS}."{name}"')
+    pg_cur.execute(f'select * from {pg_schema}."{name}"')
     pg_cols = [d[0] for d in pg_cur.description]
     pg_rows = sorted((tuple(_normal(v) for v in r) for r in pg_cur.fetchall()), key=_sort_key)
     if duck_cols != pg_cols:
