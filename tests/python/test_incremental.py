@@ -187,8 +187,46 @@ def test_incremental_refresh_equals_full_refresh(
     _compare_with_full_build(db, demo_warehouse)
 
 
-# ---------------------------------------------------------------- a refresh across months
+# ---------------------------------------------------------------- refreshes over longer spans
 MONTH_KEYED = ["int_customer_months", "int_opportunities_enriched"]
+
+
+def _refreshes_match_full_builds(demo_warehouse: Path, tmp_path: Path, models: list[str], first: str,
+                                 refreshes: list[str], mutate: str | None = None) -> None:
+    """A full build of +models as of `first`, then a refresh as of each day of `refreshes`, each compared with
+    a full build as of the same day (every model of `models`, all rows), on the demo's raw tables (changed by
+    the SQL `mutate`, run on both warehouses, when given). Only the models and their ancestors are built."""
+    select = ["--select", *[f"+{m}" for m in models]]
+    inc, full = tmp_path / "inc" / WAREHOUSE, tmp_path / "full" / WAREHOUSE
+    for db in (inc, full):
+        db.parent.mkdir()
+        with _with_demo(db, demo_warehouse) as con:
+            _copy_raw(con)
+            if mutate:
+                con.execute(mutate)
+    _run(["run", "--quiet", *select, "--vars", json.dumps({"as_of_date": first})], inc, inc.parent)
+    for as_of in refreshes:
+        results = _run(["run", "--quiet", *select, "--vars", json.dumps({"as_of_date": as_of})], inc, inc.parent)
+        ran = {r["unique_id"].split(".")[-1]: r.get("compiled_code") or "" for r in results["results"]}
+        for name in models:
+            if name in WINDOW_MARKERS:
+                assert WINDOW_MARKERS[name] in ran[name], f"{name} ran in full"
+        _run(["run", "--quiet", *select, "--full-refresh", "--vars", json.dumps({"as_of_date": as_of})],
+             full, full.parent)
+        con = duckdb.connect()
+        try:
+            con.execute(f"attach '{inc}' as inc (read_only)")
+            con.execute(f"attach '{full}' as full_build (read_only)")
+            for name in models:
+                schema = con.execute("select table_schema from information_schema.tables where table_catalog = "
+                                     "'full_build' and table_name = ?", [name]).fetchone()[0]
+                rel = f'{schema}."{name}"'
+                counts = [con.execute(f"select count(*) from (select * from {a}.{rel} except all "
+                                      f"select * from {b}.{rel})").fetchone()[0]
+                          for a, b in (("inc", "full_build"), ("full_build", "inc"))]
+                assert counts == [0, 0], f"as of {as_of}, {name}: {counts[0]} rows only incremental, {counts[1]} only full"
+        finally:
+            con.close()
 
 
 def test_refreshes_across_month_ends_equal_a_full_refresh(demo_warehouse: Path, tmp_path: Path) -> None:
@@ -196,37 +234,38 @@ def test_refreshes_across_month_ends_equal_a_full_refresh(demo_warehouse: Path, 
     run (valued at its as-of date then, at its month end now) and the month before the window (its lag) are
     where a month-keyed refresh goes wrong. The demo's last days lie in one month, so: a full build as of
     2026-08-30, refreshes as of 2026-09-02 (over a month end) and 2026-10-01 (a month later: the window
-    reaches back to the held month), each compared with a full build as of the same day, for the two
-    models and what they are built from (+model: the whole tables of every ancestor)."""
-    select = ["--select", *[f"+{m}" for m in MONTH_KEYED]]
-    inc, full = tmp_path / "inc" / WAREHOUSE, tmp_path / "full" / WAREHOUSE
-    for db in (inc, full):
-        db.parent.mkdir()
-        with _with_demo(db, demo_warehouse) as con:
-            _copy_raw(con)
-    _run(["run", "--quiet", *select, "--vars", json.dumps({"as_of_date": "2026-08-30"})], inc, inc.parent)
-    for as_of in ("2026-09-02", "2026-10-01"):
-        results = _run(["run", "--quiet", *select, "--vars", json.dumps({"as_of_date": as_of})], inc, inc.parent)
-        ran = {r["unique_id"].split(".")[-1]: r.get("compiled_code") or "" for r in results["results"]}
-        for name in MONTH_KEYED:
-            assert WINDOW_MARKERS[name] in ran[name], f"{name} ran in full"
-        _run(["run", "--quiet", *select, "--full-refresh", "--vars", json.dumps({"as_of_date": as_of})],
-             full, full.parent)
-        con = duckdb.connect()
-        try:
-            con.execute(f"attach '{inc}' as inc (read_only)")
-            con.execute(f"attach '{full}' as full_build (read_only)")
-            for name in MONTH_KEYED:
-                rel = f'intermediate."{name}"'
-                counts = [con.execute(f"select count(*) from (select * from {a}.{rel} except all "
-                                      f"select * from {b}.{rel})").fetchone()[0]
-                          for a, b in (("inc", "full_build"), ("full_build", "inc"))]
-                assert counts == [0, 0], f"as of {as_of}, {name}: {counts[0]} rows only incremental, {counts[1]} only full"
-            months = con.execute("select count(distinct period_month) from inc.intermediate.int_customer_months "
-                                 f"where period_month >= date '2026-08-01'").fetchone()[0]
-            assert months == (2 if as_of < "2026-10" else 3)
-        finally:
-            con.close()
+    reaches back to the held month)."""
+    _refreshes_match_full_builds(demo_warehouse, tmp_path, MONTH_KEYED, "2026-08-30", ["2026-09-02", "2026-10-01"])
+    with duckdb.connect(str(tmp_path / "inc" / WAREHOUSE), read_only=True) as con:
+        months = con.execute("select count(distinct period_month) from intermediate.int_customer_months "
+                             "where period_month >= date '2026-08-01'").fetchone()[0]
+    assert months == 3
+
+
+# the deals closed between the two as-of dates below lose their stage history: an export without one
+NO_HISTORY_CLOSES = f"""
+    delete from {RAW_SCHEMA}.crm_opportunity_stage_history where opportunity_id in (
+        select opportunity_id from {RAW_SCHEMA}.crm_opportunities
+        where lower(stage) in ('closed_won', 'closed_lost')
+            and try_cast(close_date as date) between date '2026-09-21' and date '2026-10-05'
+    )
+"""
+
+
+def test_a_deal_without_stage_history_that_closes_after_the_last_run_reaches_its_lead(
+    demo_warehouse: Path, tmp_path: Path
+) -> None:
+    """A deal without stage history closes on its close_date once the as-of date passes it: no event of that day
+    exists, yet its lead's lifecycle (is_won, won_at) and its attribution (the deal_won conversion) change. The
+    refresh must find those leads (int_lead_funnel_activity's opportunity_closed rows)."""
+    with _with_demo(tmp_path / "probe.duckdb", demo_warehouse) as con:
+        closing = con.execute(
+            f"select count(*) from demo.{RAW_SCHEMA}.crm_opportunities where lower(stage) = 'closed_won' "
+            "and try_cast(close_date as date) between date '2026-09-21' and date '2026-10-05'").fetchone()[0]
+    assert closing > 0
+    _refreshes_match_full_builds(
+        demo_warehouse, tmp_path, ["int_lead_lifecycle", "int_attribution_touch_weights", "fct_leads"],
+        "2026-09-20", ["2026-10-06"], mutate=NO_HISTORY_CLOSES)
 
 
 # ---------------------------------------------------------------- append: raw rows arrive day by day

@@ -1,7 +1,7 @@
 {#-
     One row per funnel activity of a lead: the lead created, a status change,
-    an opportunity created, a stage change of one of its opportunities (no
-    touches: int_lead_activity adds them). A view: int_lead_lifecycle reads
+    an opportunity created, a stage change of one of its opportunities, the
+    close of a closed one (no touches: int_lead_activity adds them). A view: int_lead_lifecycle reads
     the leads with funnel activity on or after its window start from it
     (leads_with_activity_since), so the lifecycle does not wait for the
     touchpoints' checks, and the date filter reaches the scans below.
@@ -34,7 +34,9 @@ opportunities as (
     select
         opportunity_id,
         lead_id,
-        created_date
+        created_date,
+        stage,
+        close_date
     from {{ ref('int_opportunities_checked') }}
 
 ),
@@ -86,6 +88,18 @@ unioned as (
     from stage_events
     inner join opportunities
         on stage_events.opportunity_id = opportunities.opportunity_id
+
+    union all
+
+    -- a closed deal's close: a deal without stage history closes on its close_date once the as-of date
+    -- passes it, with no event on that day (the lead's lifecycle and its deal_won conversion change then)
+    select
+        lead_id,
+        'opportunity_closed' as activity_type,
+        close_date as activity_date,
+        opportunity_id as activity_id
+    from opportunities
+    where stage in ('closed_won', 'closed_lost') and close_date is not null
 
 )
 
