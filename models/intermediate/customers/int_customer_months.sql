@@ -15,8 +15,10 @@
 ) }}
 {% call keyed_incremental_rows('period_month') -%}
 {%- if is_incremental() %}
-    {%- set first_month = month_start(incremental_window_start('valuation_date')) %}
-    {%- set from_month = 'cast(' ~ dbt.dateadd('month', -1, first_month) ~ ' as date)' %}
+{%- set first_month = month_start(incremental_window_start('valuation_date')) %}
+{%- set from_month = 'cast(' ~ dbt.dateadd('month', -1, first_month) ~ ' as date)' %}
+{%- else %}
+{%- set first_month = '(select min(first_active_months.first_active_month) from first_active_months)' %}
 {%- endif %}
 with
 
@@ -92,7 +94,7 @@ months as (
     ) }}
 
 ),
-{%- if is_incremental() %}
+{% if is_incremental() %}
 
 -- each customer's latest month with an event before the months recomputed (the forward fill's start)
 last_event_before as (
@@ -117,7 +119,7 @@ active_months_before as (
     group by customer_id
 
 ),
-{%- endif %}
+{% endif %}
 
 customer_months as (
 
@@ -136,7 +138,7 @@ customer_months_filled as (
     select
         customer_months.customer_id,
         customer_months.period_month,
-        {%- if is_incremental() %}
+        {% if is_incremental() %}
         coalesce(
             max(month_last_events.event_month) over (
                 partition by customer_months.customer_id
@@ -145,22 +147,22 @@ customer_months_filled as (
             ),
             last_event_before.event_month
         ) as last_event_month
-        {%- else %}
+        {% else %}
         max(month_last_events.event_month) over (
             partition by customer_months.customer_id
             order by customer_months.period_month
             rows between unbounded preceding and current row
         ) as last_event_month
-        {%- endif %}
+        {% endif %}
     from customer_months
     left join month_last_events
         on
             customer_months.customer_id = month_last_events.customer_id
             and customer_months.period_month = month_last_events.event_month
-    {%- if is_incremental() %}
+    {% if is_incremental() %}
     left join last_event_before
         on customer_months.customer_id = last_event_before.customer_id
-    {%- endif %}
+    {% endif %}
 
 ),
 
@@ -234,10 +236,10 @@ with_history as (
             0
         ){% if is_incremental() %} + coalesce(active_months_before.active_months, 0){% endif %} as prior_active_months
     from converted
-    {%- if is_incremental() %}
+    {% if is_incremental() %}
     left join active_months_before
         on converted.customer_id = active_months_before.customer_id
-    {%- endif %}
+    {% endif %}
 
 ),
 
@@ -257,10 +259,8 @@ final as (
         is_active and not was_active_prev_month and prior_active_months > 0 as is_reactivated,
         not is_active and was_active_prev_month as is_churned
     from with_history
-    {%- if is_incremental() %}
-    -- the month before the window was recomputed only for the first month's previous month
+    -- a refresh recomputed the month before its window only for the first month's previous month
     where period_month >= {{ first_month }}
-    {%- endif %}
 
 )
 
