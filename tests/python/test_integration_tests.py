@@ -129,6 +129,26 @@ def test_a_host_with_its_own_model_and_schema_macro_keeps_its_schemas(tmp_path: 
         assert conn.execute("select months from acme_analytics.host_customers").fetchone()[0] > 0
 
 
+def test_a_git_install_at_a_revision_resolves(tmp_path: Path) -> None:
+    """packages.yml's other form: `git:` with a `revision:` (here this checkout's repository and its HEAD
+    commit, through a file:// URL): `dbt deps` clones it and `dbt ls` finds the package's models and marts."""
+    head = subprocess.run(["git", "-C", str(PROJECT_DIR), "rev-parse", "HEAD"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    host = _host_copy(tmp_path / "host")
+    (host / "packages.yml").write_text(yaml.safe_dump(
+        {"packages": [{"git": f"file://{PROJECT_DIR}", "revision": head}]}))
+    deps = _dbt(host, "deps")
+    assert deps.returncode == 0, deps.stdout[-3000:]
+    installed = host / "dbt_packages" / "sales_marketing_kpis"
+    assert installed.is_dir() and not installed.is_symlink() and (installed / "dbt_project.yml").is_file()
+    listed = _dbt(host, "ls", "--resource-type", "model", "--select", "package:sales_marketing_kpis",
+                  "--output", "name", "--quiet")
+    assert listed.returncode == 0, listed.stdout[-3000:]
+    names = set(listed.stdout.split())
+    assert {"kpi_mrr", "kpi_scorecard", "fct_attribution_credit", "int_customer_months"} <= names
+    assert len(names) > 90
+
+
 def test_the_host_seeds_are_the_demo_csvs_with_every_column_text() -> None:
     """integration_tests/seeds: one link per demo CSV, and the seed file gives each an alias (its table's name)
     and every column of its header as text."""
