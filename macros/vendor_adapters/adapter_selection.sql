@@ -9,9 +9,9 @@
       - ads_sources: a list of contract, google_ads, facebook_ads, linkedin_ads (default [contract]). The ad
         tables (ads_campaigns, ads_ads, ads_spend_daily) are the union of the listed platforms' mapping models,
         and of the contract's own tables when contract is in the list.
-    The adapters' folders (models/staging/<vendor>/, models/intermediate/vendor_adapters/<vendor>/) and their
-    sources are enabled by the same vars
-    (dbt_project.yml), so a disabled adapter builds nothing and the defaults leave the project as it is.
+    The adapters' models (models/staging/<vendor>/, models/intermediate/vendor_adapters/<vendor>/: each one's
+    config(enabled=vendor_adapter_enabled(vendor))) and their sources (config: enabled) are enabled by the same
+    vars, so a disabled adapter builds nothing and the defaults leave the project as it is.
 
     Each vendor mapping model (int_<vendor>__<raw table>, models/intermediate/vendor_adapters/<vendor>/, over
     the vendor's staging models, one per synced vendor table: models/staging/<vendor>/) outputs
@@ -109,4 +109,18 @@
         {%- endfor -%}
     {%- endif -%}
     {{ return(feeds if feeds else none) }}
+{%- endmacro %}
+
+
+{#- vendor_adapter_enabled(vendor): whether a vendor adapter's models are built: the CRM chosen by var crm_source,
+    an ad platform listed in var ads_sources, or every adapter under the linter (var lint_all_adapters). Each
+    adapter model's config(enabled=...) asks here, at parse time with every var of the run (a package's
+    dbt_project.yml is rendered without the host's vars, so the switch cannot live there). -#}
+{% macro vendor_adapter_enabled(vendor) -%}
+    {%- if var('lint_all_adapters', false) in [true, 'true', 'True'] -%}
+        {{ return(true) }}
+    {%- elif vendor in ('salesforce', 'hubspot') -%}
+        {{ return(crm_source() == vendor) }}
+    {%- endif -%}
+    {{ return(vendor in ads_sources()) }}
 {%- endmacro %}

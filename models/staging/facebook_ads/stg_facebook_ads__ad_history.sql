@@ -1,4 +1,5 @@
 -- Meta ad_history: the latest version of each ad (by updated_time): its name, campaign and creative.
+{{ config(enabled=vendor_adapter_enabled('facebook_ads')) }}
 {{ vendor_staging('facebook_ads', 'ad_history', [
     'id', 'updated_time:timestamp', 'name', 'campaign_id', 'creative_id',
 ], {

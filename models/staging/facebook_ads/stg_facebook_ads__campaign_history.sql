@@ -1,4 +1,5 @@
 -- Meta campaign_history: the latest version of each campaign (by updated_time); times as UTC timestamps.
+{{ config(enabled=vendor_adapter_enabled('facebook_ads')) }}
 {{ vendor_staging('facebook_ads', 'campaign_history', [
     'id', 'updated_time:timestamp', 'name', 'objective', 'start_time:timestamp', 'stop_time:timestamp',
     'created_time:timestamp',

@@ -1,5 +1,6 @@
 -- Meta creative_history: the latest version of each creative (by _fivetran_synced): its object_type, child
 -- attachments (a carousel's cards) and utm tags (facebook_creative_utm: url_tags, else the link URLs).
+{{ config(enabled=vendor_adapter_enabled('facebook_ads')) }}
 {{ vendor_staging('facebook_ads', 'creative_history', [
     'id', '_fivetran_synced:timestamp', 'object_type', 'object_story_link_data_child_attachments', 'url_tags',
     'object_story_link_data_link', 'page_link', 'template_page_link',

@@ -1,5 +1,6 @@
 -- Google Ads ad_history: the latest version of each ad (keyed by ad group and ad id, as Google keys them; by
 -- updated_at): its name, type and the utm parameters of its final URL.
+{{ config(enabled=vendor_adapter_enabled('google_ads')) }}
 {{ vendor_staging('google_ads', 'ad_history', [
     'ad_group_id', 'id', 'updated_at:timestamp', 'name', 'type', 'final_urls',
 ], {

@@ -1,4 +1,5 @@
 -- Google Ads campaign_history: the latest version of each campaign (by updated_at); dates as dates.
+{{ config(enabled=vendor_adapter_enabled('google_ads')) }}
 {{ vendor_staging('google_ads', 'campaign_history', [
     'id', 'updated_at:timestamp', 'name', 'advertising_channel_type', 'start_date:date', 'end_date:date',
 ], {

@@ -1,6 +1,7 @@
 -- HubSpot contact: one row per synced contact with its deletion flags (is_deleted, _fivetran_deleted; the mapping
 -- leaves deleted and merged-away contacts out, the excluded records list them) and the properties the mapping
 -- reads (property_<name>; numemployees stays text: HubSpot's ranges such as 25-50).
+{{ config(enabled=vendor_adapter_enabled('hubspot')) }}
 {{ vendor_record_staging('hubspot', 'contact', [
     'id', '_fivetran_deleted:boolean', 'is_deleted:boolean', 'property_createdate:timestamp', 'property_email',
     'property_company', 'property_country', 'property_hs_country_region_code', 'property_ip_country_code',

@@ -1,5 +1,6 @@
 -- LinkedIn ad_analytics_by_creative: one row per synced row (creative and day); metrics as numbers and as synced
 -- (<metric>_raw).
+{{ config(enabled=vendor_adapter_enabled('linkedin_ads')) }}
 {{ vendor_staging('linkedin_ads', 'ad_analytics_by_creative', [
     'creative_id', 'day:timestamp>report_day', 'cost_in_local_currency:double', 'impressions:bigint', 'clicks:bigint',
 ], {

@@ -1,5 +1,6 @@
 -- LinkedIn campaign_history: the latest version of each campaign (by last_modified_time); times as UTC
 -- timestamps.
+{{ config(enabled=vendor_adapter_enabled('linkedin_ads')) }}
 {{ vendor_staging('linkedin_ads', 'campaign_history', [
     'id', 'account_id', 'last_modified_time:timestamp', 'name', 'objective_type', 'run_schedule_start:timestamp',
     'run_schedule_end:timestamp', 'created_time:timestamp',

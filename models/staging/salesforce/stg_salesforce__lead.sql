@@ -3,6 +3,7 @@
 -- salesforce_lead_utm_fields) as utm_*_field, its disqualification reason (var
 -- salesforce_lead_disqualification_reason_field) as disqualification_reason; the date fields of var
 -- salesforce_lead_status_date_fields keep their own names. NumberOfEmployees stays text (a range such as 50-200).
+{{ config(enabled=vendor_adapter_enabled('salesforce')) }}
 {%- set utm_fields = adapter_setting('salesforce_lead_utm_fields') %}
 {%- set reason_field = adapter_setting('salesforce_lead_disqualification_reason_field') or 'no_reason_field' %}
 {%- set columns = [

@@ -10,6 +10,7 @@
 --     hubspot_disqualified_lead_statuses (UNQUALIFIED) as disqualified. The history of a merged-away contact
 --     counts for the contact it was merged into.
 -- Only contacts in int_hubspot__crm_leads.
+{{ config(enabled=vendor_adapter_enabled('hubspot')) }}
 {%- set lifecycle_source = adapter_setting('hubspot_lifecycle_source') %}
 {%- if lifecycle_source not in ('date_properties', 'property_history') %}
     {{ exceptions.raise_compiler_error(

@@ -6,6 +6,7 @@
 -- the contract's default, unknown). utm tags: the parameters of the first page the contact saw
 -- (hs_analytics_first_url), else the original source (hs_analytics_source and its drill-down) through var
 -- hubspot_analytics_source_utm.
+{{ config(enabled=vendor_adapter_enabled('hubspot')) }}
 {%- set source_utm = adapter_setting('hubspot_analytics_source_utm') %}
 {%- set override_sources, mediums, default_sources = {}, {}, {} %}
 {%- for key, entry in source_utm.items() %}

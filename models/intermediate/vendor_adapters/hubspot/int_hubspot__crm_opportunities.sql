@@ -6,6 +6,7 @@
 -- stage's closed_won / is_closed flags, else var hubspot_deal_stage_map, else its probability (see
 -- hubspot_stage_ctes). Currency: deal_currency_code, else var hubspot_default_currency (the portal's currency).
 -- Close date: closedate of a closed deal.
+{{ config(enabled=vendor_adapter_enabled('hubspot')) }}
 
 with
 

@@ -2,6 +2,7 @@
 -- base_crm__opportunity_stage_history): every stage a deal entered (deal_stage: date_entered, value = the stage
 -- id), mapped like the deal's current stage (hubspot_stage_ctes) within the deal's pipeline. HubSpot's stage
 -- history has no owner: the owner is the deal's current owner. Only deals in int_hubspot__crm_opportunities.
+{{ config(enabled=vendor_adapter_enabled('hubspot')) }}
 
 with
 

@@ -2,6 +2,7 @@
 -- base_crm__rep_team_history): an owner is in their primary team (is_team_primary; an owner with no primary team:
 -- the first of their teams by id) from the day they became an owner, with no end (HubSpot keeps no history of team
 -- changes).
+{{ config(enabled=vendor_adapter_enabled('hubspot')) }}
 
 with
 

@@ -3,6 +3,7 @@
 -- var hubspot_team_managers, else the team's first primary member), else ae (HubSpot has no SDR role). Hired: the
 -- owner's creation; terminated: an inactive owner's last update (HubSpot keeps no deactivation date; an
 -- approximation).
+{{ config(enabled=vendor_adapter_enabled('hubspot')) }}
 
 with
 

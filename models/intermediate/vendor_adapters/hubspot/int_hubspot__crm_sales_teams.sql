@@ -1,6 +1,7 @@
 -- HubSpot teams -> the raw layout of crm_sales_teams (text; typed and checked by base_crm__sales_teams). A team with
 -- at least one member (owner_team) is a team; its manager: var hubspot_team_managers ({team id: owner id}), else
 -- its primary member who became an owner first. HubSpot teams have no region: the team's name.
+{{ config(enabled=vendor_adapter_enabled('hubspot')) }}
 
 with
 

@@ -4,6 +4,7 @@
 -- hubspot_lifecycle_source: property_history) lifecycle-stage changes that are no funnel event (var
 -- hubspot_lifecycle_stage_map maps them to null). Rows belonging to an excluded record (a deleted contact's form
 -- submissions) go with it. Everything else is mapped; what breaks a contract rule is quarantined.
+{{ config(enabled=vendor_adapter_enabled('hubspot')) }}
 {%- set pipelines = adapter_setting('hubspot_deal_pipelines') %}
 {%- set stage_map = adapter_setting('hubspot_lifecycle_stage_map') %}
 {%- set ignored_stages = [] %}

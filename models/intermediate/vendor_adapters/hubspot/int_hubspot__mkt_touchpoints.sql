@@ -9,6 +9,7 @@
 --     page's utm parameters, else hs_analytics_source through var hubspot_analytics_source_utm, and a touch type
 --     from var hubspot_analytics_source_touch_types.
 -- A merged-away contact's touches count for the contact it was merged into; a deleted contact's are left out.
+{{ config(enabled=vendor_adapter_enabled('hubspot')) }}
 {%- set source_types = adapter_setting('hubspot_analytics_source_touch_types') %}
 
 with

@@ -7,6 +7,7 @@
 --   - the date fields of var salesforce_lead_status_date_fields (e.g. MQL_Date__c), for orgs without history;
 --   - its conversion: 'opportunity' at the converted opportunity's creation ('sql' at the converted date when it
 --     was converted without an opportunity).
+{{ config(enabled=vendor_adapter_enabled('salesforce')) }}
 {%- set status_map = adapter_setting('salesforce_lead_status_map') %}
 {%- set date_fields = adapter_setting('salesforce_lead_status_date_fields') %}
 {%- set ignored_statuses = [] %}

@@ -1,5 +1,6 @@
 -- Salesforce Lead -> the raw layout of crm_leads (every contract column as text; typed and checked by
 -- base_crm__leads). Deleted leads are left out and listed in int_salesforce__excluded_records.
+{{ config(enabled=vendor_adapter_enabled('salesforce')) }}
 {%- set lead_source_utm = adapter_setting('salesforce_lead_source_utm') %}
 {%- set sources = {} %}
 {%- set mediums = {} %}

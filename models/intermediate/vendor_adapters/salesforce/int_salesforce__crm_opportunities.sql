@@ -7,6 +7,7 @@
 -- salesforce_default_currency; in a multi-currency org an empty CurrencyIsoCode stays empty, so a deal with an
 -- amount and no currency is quarantined (missing_value) instead of silently taking the default currency.
 -- From the staging models stg_salesforce__opportunity, __lead and __opportunity_contact_role.
+{{ config(enabled=vendor_adapter_enabled('salesforce')) }}
 {%- set stage_map = adapter_setting('salesforce_stage_map') %}
 
 with

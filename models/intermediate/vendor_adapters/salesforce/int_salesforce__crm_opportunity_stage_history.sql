@@ -12,6 +12,7 @@
 -- Both layouts are declared (both sources are in the lineage; a table that does not exist gives no rows); the var
 -- keeps one: the other's branch has a constant false filter, so its table is not scanned.
 -- Only the changes of opportunities in int_salesforce__crm_opportunities (not deleted) are kept.
+{{ config(enabled=vendor_adapter_enabled('salesforce')) }}
 {%- set stage_map = adapter_setting('salesforce_stage_map') %}
 {%- set layout = adapter_setting('salesforce_stage_history') %}
 {%- if layout not in ('opportunity_history', 'history_mode') %}

@@ -1,6 +1,7 @@
 -- Salesforce User.UserRoleId -> the raw layout of crm_rep_team_history (text; typed and checked by
 -- base_crm__rep_team_history): a user with a role is in that team from the day the user was created, with no end
 -- (Salesforce keeps no history of role changes; a user who moved is in the current role for all of their deals).
+{{ config(enabled=vendor_adapter_enabled('salesforce')) }}
 
 with
 

@@ -3,6 +3,7 @@
 -- another user reports to them (ManagerId) or a role forecasts through them (ForecastUserId); sdr when the title
 -- contains a keyword of var salesforce_sdr_title_keywords; else ae. Hired: the user's creation date. Terminated:
 -- an inactive user's last modification date (Salesforce keeps no deactivation date; an approximation).
+{{ config(enabled=vendor_adapter_enabled('salesforce')) }}
 {%- set sdr_keywords = adapter_setting('salesforce_sdr_title_keywords') %}
 
 with

@@ -3,6 +3,7 @@
 -- role's name (e.g. 'Sales EMEA' above 'AE EMEA'), else the role's own. Manager: the role's forecast manager
 -- (ForecastUserId), else the user most of its members report to (ManagerId; ties: the lowest id), else its
 -- member with the lowest id.
+{{ config(enabled=vendor_adapter_enabled('salesforce')) }}
 
 with
 

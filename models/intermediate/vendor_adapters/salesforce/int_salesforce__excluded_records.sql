@@ -6,6 +6,7 @@
 -- edits), and campaign responses of contacts that no lead was converted into
 -- (outside the lead funnel). Everything else the adapter maps, and the
 -- contract layer quarantines what breaks a rule (quarantine.quarantined_rows). One row per excluded record.
+{{ config(enabled=vendor_adapter_enabled('salesforce')) }}
 {%- set status_map = adapter_setting('salesforce_lead_status_map') %}
 {%- set ignored_statuses = [] %}
 {%- for key, value in status_map.items() if value is none %}

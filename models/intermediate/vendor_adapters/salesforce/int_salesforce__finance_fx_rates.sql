@@ -7,6 +7,7 @@
 -- only the last one is kept (the earlier ones cover no plausible day). The corporate currency's own rows (rate 1) are
 -- kept; the FX layer ignores a currency quoted against itself. A table of the contract's layout in the raw schema
 -- is added to these rates (base_finance__fx_rates reads both).
+{{ config(enabled=vendor_adapter_enabled('salesforce')) }}
 
 with
 

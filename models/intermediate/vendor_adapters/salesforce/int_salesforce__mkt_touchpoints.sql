@@ -6,6 +6,7 @@
 -- int_salesforce__excluded_records. Touch type and utm tags: the campaign's utm fields (var
 -- salesforce_campaign_utm_fields, when the org has them), else its Type through var salesforce_campaign_type_map
 -- ([touch type, utm_source, utm_medium]); utm_campaign: the campaign's utm field, else its name as a slug.
+{{ config(enabled=vendor_adapter_enabled('salesforce')) }}
 {%- set type_map = adapter_setting('salesforce_campaign_type_map') %}
 {%- set touch_types, type_sources, type_mediums = {}, {}, {} %}
 {%- for key, entry in type_map.items() %}
