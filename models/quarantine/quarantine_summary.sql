@@ -6,7 +6,7 @@
     models, so it is built even when a table above the threshold stops the
     build of everything downstream of its staging model.
 -#}
-{%- set tables = raw_contract() %}
+{%- set tables = enabled_raw_contract() %}
 {%- set held_back = "'" ~ quarantine_held_back_rules() | join("', '") ~ "'" %}
 
 with

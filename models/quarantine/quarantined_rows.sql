@@ -5,7 +5,7 @@
     are the staging models' (contract_verdict_ctes, macros/quarantine/): a row
     is here exactly when it is not in its staging model.
 -#}
-{%- set tables = raw_contract() %}
+{%- set tables = enabled_raw_contract() %}
 
 with
 {{ contract_verdict_ctes(tables | map(attribute='name') | list) }}

@@ -5,6 +5,7 @@
     of the semantic layer aggregate (kpi_customer_retention and kpi_mrr sum
     the same columns).
 -#}
+{{ config(enabled=kpi_areas_enabled(['semantic_layer', 'billing'])) }}
 with
 
 movements as (

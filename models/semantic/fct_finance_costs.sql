@@ -4,6 +4,7 @@
     currency at the cost month's rate: int_finance_costs_converted exposed to
     the semantic layer (kpi_cac sums the same rows).
 -#}
+{{ config(enabled=kpi_areas_enabled(['semantic_layer', 'finance'])) }}
 with
 
 costs as (

@@ -7,6 +7,7 @@
     in progress): the target to date of an additive KPI in a partial month,
     else the target; a target without a scorecard row is its own pace target.
 -#}
+{{ config(enabled=kpi_areas_enabled('semantic_layer')) }}
 with
 
 targets as (

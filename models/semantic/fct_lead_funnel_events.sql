@@ -5,6 +5,7 @@
     counts). An MQL or SQL that the lead skipped is inferred at the later
     stage's time and flagged is_inferred, as in fct_leads.
 -#}
+{{ config(enabled=kpi_areas_enabled('semantic_layer')) }}
 with
 
 leads as (

@@ -4,6 +4,7 @@
     group on (custom granularities metric_time__fiscal_quarter and
     metric_time__fiscal_year, configured in _semantic__models.yml).
 -#}
+{{ config(enabled=kpi_areas_enabled('semantic_layer')) }}
 with
 
 dates as (

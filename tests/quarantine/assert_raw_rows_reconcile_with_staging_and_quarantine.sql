@@ -8,7 +8,7 @@
     as the base model reads it (raw_text_select: the user's table, or the
     project's reference seed when there is none).
 -#}
-{%- set tables = raw_contract() %}
+{%- set tables = enabled_raw_contract() %}
 
 with
 

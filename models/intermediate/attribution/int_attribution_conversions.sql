@@ -5,6 +5,7 @@
     (int_opportunities_enriched, which counts a re-opened deal once): the same
     rows as the core facts fct_leads and fct_opportunities are made of.
 -#}
+{{ config(enabled=kpi_areas_enabled('attribution')) }}
 with
 
 leads as (

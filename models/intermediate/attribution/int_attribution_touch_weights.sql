@@ -12,6 +12,7 @@
     incremental_lookback_days days before the latest conversion date held
     (delete+insert on lead_id: all rows of those leads are replaced).
 -#}
+{{ config(enabled=kpi_areas_enabled('attribution')) }}
 {{ config(
     materialized='incremental',
     unique_key='lead_id',

@@ -1,3 +1,4 @@
 -- The rows of stg_billing__customers that also pass the contract rules that need another source system
 -- (foreign keys into it, FX rates): contract_conformed_rows, macros/quarantine/contract_verdicts.sql.
+{{ config(enabled=kpi_areas_enabled('billing')) }}
 {{ contract_conformed_rows('billing_customers') }}

@@ -3,7 +3,8 @@
     data for: the activity tables' first date (int_activity_dates), the first subscription event and the first
     finance cost month, from the first layer (base_ models, rows without a single-table verdict). Only dim_date
     reads it: the KPI marts of leads, deals and spend take their months from int_activity_months, so billing and
-    finance are upstream of the marts that use them and of no other.
+    finance are upstream of the marts that use them and of no other. With an area off (billing_enabled,
+    finance_enabled: macros/config/areas.sql) its dates are left out.
 -#}
 with
 
@@ -15,17 +16,25 @@ activity_dates as (
 
 subscription_dates as (
 
-    select min(typed__event_date) as first_date
-    from {{ ref('base_billing__subscription_events') }}
-    where dq_rule is null
+    {% if kpi_area_enabled('billing') -%}
+        select min(typed__event_date) as first_date
+        from {{ ref('base_billing__subscription_events') }}
+        where dq_rule is null
+    {%- else -%}
+        select cast(null as date) as first_date
+    {%- endif %}
 
 ),
 
 cost_dates as (
 
-    select min(typed__cost_month) as first_date
-    from {{ ref('base_finance__costs') }}
-    where dq_rule is null
+    {% if kpi_area_enabled('finance') -%}
+        select min(typed__cost_month) as first_date
+        from {{ ref('base_finance__costs') }}
+        where dq_rule is null
+    {%- else -%}
+        select cast(null as date) as first_date
+    {%- endif %}
 
 ),
 

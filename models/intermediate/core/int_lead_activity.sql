@@ -6,6 +6,7 @@
     (leads_with_activity_since with touches), and the date filter reaches the
     scans below.
 -#}
+{{ config(enabled=kpi_areas_enabled('attribution')) }}
 {{ config(materialized='table' if target.type == 'spark' else 'view') }}
 
 with

@@ -7,6 +7,7 @@
     each customer's latest event before them (the forward fill). The previous as-of month (valued at the
     as-of date then, at its month end now) is always in the window.
 -#}
+{{ config(enabled=kpi_areas_enabled('billing')) }}
 {{ config(
     materialized='incremental',
     unique_key='period_month',

@@ -5,6 +5,7 @@
     state on the as-of date and the converted first MRR; fct_customer_months takes the acquisition columns for
     every customer month, so neither fact reads the other.
 -#}
+{{ config(enabled=kpi_areas_enabled('billing')) }}
 with
 
 customers as (

@@ -5,6 +5,7 @@
     the rate of cost_month (the first day of the month; the latest earlier
     quote when that day has none). Months after the as-of month are ignored.
 -#}
+{{ config(enabled=kpi_areas_enabled('finance')) }}
 with
 
 costs as (

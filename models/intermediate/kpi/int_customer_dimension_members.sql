@@ -4,6 +4,7 @@
     channel of the taxonomy but 'unattributed'. The marts add the values only their customers carry ('unknown',
     a channel outside the taxonomy).
 -#}
+{{ config(enabled=kpi_areas_enabled('billing')) }}
 with
 
 final as (

@@ -7,6 +7,7 @@
     kpi_attributed_acquisition takes its total, channel-group and channel rows, so the two marts share one
     spine and one spend side without one mart reading the other.
 -#}
+{{ config(enabled=kpi_areas_enabled('attribution')) }}
 {%- set dimensions = [
     ('total', "'all'"),
     ('channel_group', 'channel_group'),

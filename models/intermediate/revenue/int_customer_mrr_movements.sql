@@ -4,6 +4,7 @@
     movement, in the reporting currency. See doc block
     revenue_mrr_movements for the rules.
 -#}
+{{ config(enabled=kpi_areas_enabled('billing')) }}
 with
 
 customer_months as (

@@ -15,6 +15,7 @@
     earliest conversion may be years back: a window reaching it would check most of the table every night).
     Not recorded on Spark (one more concurrent INSERT into ops.refresh_windows, see record_base_window).
 -#}
+{{ config(enabled=kpi_areas_enabled('attribution')) }}
 {{ config(
     materialized='incremental',
     unique_key='lead_id',

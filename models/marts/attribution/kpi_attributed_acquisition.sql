@@ -10,6 +10,7 @@
     the total. Media spend only: salaries, tools and agency costs (in the
     blended CAC of kpi_cac) are not channel costs and are not allocated.
 -#}
+{{ config(enabled=kpi_areas_enabled('attribution')) }}
 with
 
 acquisition_rows as (

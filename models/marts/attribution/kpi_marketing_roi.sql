@@ -7,6 +7,7 @@
     ROI -1 and revenue without spend gives NULL. The rows are computed in int_marketing_roi_monthly, which
     kpi_attributed_acquisition shares.
 -#}
+{{ config(enabled=kpi_areas_enabled('attribution')) }}
 with
 
 marketing_roi as (

@@ -3,6 +3,7 @@
     with the customer's acquisition month, channel and segment (int_customers_acquired, as in
     fct_customers).
 -#}
+{{ config(enabled=kpi_areas_enabled('billing')) }}
 with
 
 customer_months as (

@@ -3,6 +3,7 @@
     the source channel of its original lead), the first MRR in the reporting currency at the acquisition
     date's rate, and its state on the as-of date (int_customer_months).
 -#}
+{{ config(enabled=kpi_areas_enabled('billing')) }}
 with
 
 customers_acquired as (

@@ -1,3 +1,4 @@
+{{ config(enabled=kpi_areas_enabled('billing')) }}
 with
 
 source as (

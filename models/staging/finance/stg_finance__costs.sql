@@ -1,3 +1,4 @@
+{{ config(enabled=kpi_areas_enabled('finance')) }}
 with
 
 source as (

@@ -28,6 +28,16 @@ SOURCE_DATABASE = "{{ var('raw_database', env_var('KPI_RAW_DATABASE', '') or tar
 SOURCE_SCHEMA = "{{ var('raw_schema', env_var('KPI_RAW_SCHEMA', 'raw')) }}"
 
 
+# The raw tables of an area (macros/config/areas.sql, kpi_raw_table_areas): the source table is disabled with the
+# area (YAML is rendered with the run's vars, not with the project's macros, so the switch is spelt out here).
+TABLE_AREA_VARS = {"billing_customers": "billing_enabled", "billing_subscription_events": "billing_enabled",
+                   "finance_costs": "finance_enabled"}
+
+
+def area_enabled_expression(var: str) -> str:
+    return "{{ (var('%s', true) | string | lower) not in ['false', '0'] }}" % var
+
+
 def sources_path(source: str) -> Path:
     return ROOT / "models" / "staging" / source / f"_{source}__sources.yml"
 
@@ -61,6 +71,8 @@ def render_sources_yaml(source: str, tables: tuple[Table, ...] = TABLES) -> str:
         lines.append(f"        description: {_q(text)}")
         freshness = table.source_freshness
         lines.append("        config:")
+        if table.name in TABLE_AREA_VARS:
+            lines.append(f"          enabled: {_q(area_enabled_expression(TABLE_AREA_VARS[table.name]))}")
         if freshness:
             column, days = freshness
             lines.append(f"          loaded_at_field: {_q(loaded_at_expression(column))}")
@@ -191,7 +203,9 @@ def render_checked_sql(table: Table) -> str:
     return (
         f"-- The rows of {table.staging_model} that also pass the contract rules that need another source system\n"
         "-- (foreign keys into it, FX rates): contract_conformed_rows, macros/quarantine/contract_verdicts.sql.\n"
-        f"{{{{ contract_conformed_rows('{table.name}') }}}}\n"
+        + (f"{{{{ config(enabled=kpi_areas_enabled('{TABLE_AREA_VARS[table.name].removesuffix('_enabled')}')) }}}}\n"
+           if table.name in TABLE_AREA_VARS else "")
+        + f"{{{{ contract_conformed_rows('{table.name}') }}}}\n"
     )
 
 

@@ -1,6 +1,7 @@
 -- Every row of source billing.billing_subscription_events, typed, with the first single-table contract rule it breaks
 -- (macros/quarantine). Incremental: a run re-checks the rows of the refresh window and the keys they share
 -- (quarantine_base, docs/quarantine.md).
+{{ config(enabled=kpi_areas_enabled('billing')) }}
 {{ config(
     materialized='incremental',
     unique_key='dq_row_key',
