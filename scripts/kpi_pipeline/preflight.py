@@ -11,7 +11,7 @@ from kpi_pipeline import artifacts, load
 from kpi_pipeline.errors import PipelineError
 from kpi_pipeline.machine import apply_engine_defaults
 from kpi_pipeline.run_state import RunState, out
-from kpi_pipeline.settings import RunConfig, unknown_vars, validate_vars
+from kpi_pipeline.settings import RunConfig, areas_switched_off, unknown_vars, validate_vars
 from kpi_pipeline.warehouse import Warehouse
 
 
@@ -77,6 +77,12 @@ def preflight(state: RunState) -> None:
         raise PipelineError("bad --vars / --as-of, nothing was loaded: " + "; ".join(problems))
     project_vars = (artifacts.read_yaml(config.project_dir / "dbt_project.yml") or {}).get("vars") or {}
     known = set(project_vars)
+    switched_off = areas_switched_off({**project_vars, **config.dbt_vars()})
+    if switched_off:
+        raise PipelineError(
+            "var " + ", ".join(switched_off) + " is false: kpi-pipeline run builds, checks and reports every "
+            "area; to leave an area out, add this project to your own dbt project as a package and run dbt "
+            "build there (README, \"Add to an existing dbt project\"); nothing was loaded")
     assert state.warehouse is not None
     if state.warehouse.kind == "duckdb":
         clash = vendor_catalog_clash(state.warehouse.duckdb_path, config.dbt_vars(), project_vars)

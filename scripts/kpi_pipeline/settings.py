@@ -171,6 +171,10 @@ def _one_of(*choices: str):
     return rule
 
 
+# The areas' switches (macros/config/areas.sql): a host project's dbt build may leave an area out; the job
+# builds, checks and reports every area.
+AREA_VARS = ("attribution_enabled", "billing_enabled", "finance_enabled", "semantic_layer_enabled")
+
 VAR_RULES = {
     "as_of_date": _date_rule,
     "reporting_currency": _currency_rule,
@@ -188,6 +192,7 @@ VAR_RULES = {
     "raw_database": _identifier_rule,
     "load_demo_data": _bool_rule,
     "full_checks": _bool_rule,
+    **{name: _bool_rule for name in AREA_VARS},
 }
 
 
@@ -207,6 +212,11 @@ def validate_vars(values: dict[str, Any]) -> list[str]:
     if low and high and not problems and str(low) >= str(high):
         problems.append(f"var plausible_date_min ({low}) must be before plausible_date_max ({high})")
     return problems
+
+
+def areas_switched_off(values: dict[str, Any]) -> list[str]:
+    """The area vars (AREA_VARS) that are false in `values`."""
+    return [name for name in AREA_VARS if str(values.get(name, True)).lower() in ("false", "0")]
 
 
 def unknown_vars(values: dict[str, Any], known: set[str]) -> list[str]:

@@ -8,6 +8,7 @@ test_postgres' tolerances); each run in a copy of the folder (links resolved), t
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -199,3 +200,170 @@ def test_a_postgresql_host_builds_the_package_and_its_marts_equal_the_root_build
                 assert not problems, "\n".join(problems[:20])
         finally:
             conn.close()
+
+
+# What each area holds (macros/config/areas.sql, dbt_project.yml): written out here, not read from the project,
+# so a model that moves in or out of an area fails the test below.
+AREA_MODELS = {
+    "attribution_enabled": {
+        "int_lead_activity", "int_attribution_conversions", "int_attribution_touch_weights",
+        "int_marketing_roi_monthly", "fct_attribution_credit", "kpi_attributed_acquisition", "kpi_marketing_roi",
+    },
+    "billing_enabled": {
+        "base_billing__customers", "base_billing__subscription_events", "stg_billing__customers",
+        "stg_billing__subscription_events", "int_customers_checked", "int_subscription_events_checked",
+        "int_customer_months", "int_customers_acquired", "int_customer_mrr_movements",
+        "int_customer_dimension_members", "fct_customers", "fct_customer_months", "kpi_customer_retention",
+        "kpi_mrr", "kpi_retention_cohorts", "kpi_cac", "fct_customer_mrr_months",
+    },
+    "finance_enabled": {
+        "base_finance__costs", "stg_finance__costs", "int_finance_costs_converted", "kpi_cac", "fct_finance_costs",
+    },
+    "semantic_layer_enabled": {
+        "fct_customer_mrr_months", "fct_finance_costs", "fct_kpi_targets", "fct_lead_funnel_events",
+        "metricflow_time_spine",
+    },
+}
+ATTRIBUTION_METRICS = {f"{kind}_{model}" for kind in ("attributed_revenue", "roas", "marketing_roi")
+                       for model in ("first_touch", "last_touch", "linear", "time_decay", "position_based", "w_shaped")}
+# the semantic models and metrics of each area (the semantic layer's own switch takes all of them)
+AREA_SEMANTIC = {
+    "attribution_enabled": {"attribution_credit"} | ATTRIBUTION_METRICS,
+    "billing_enabled": {
+        "customers", "customer_months", "customers_at_start", "customers_at_end", "customers_new_or_reactivated",
+        "logo_retention", "logo_churn", "mrr_at_start", "retained_mrr", "retained_mrr_capped",
+        "gross_revenue_retention", "net_revenue_retention", "mrr", "new_mrr", "churned_mrr", "new_customers",
+        "new_paid_customers", "paid_cac", "blended_cac",
+    },
+    "finance_enabled": {"finance_costs", "marketing_costs", "sales_costs", "acquisition_cost", "blended_cac"},
+}
+AREA_SOURCES = {"billing_enabled": {"billing.billing_customers", "billing.billing_subscription_events"},
+                "finance_enabled": {"finance.finance_costs"}}
+# the scorecard's KPIs of each area (var scorecard_kpis' `areas`)
+AREA_KPIS = {"attribution_enabled": {"marketing_roi", "roas"},
+             "billing_enabled": {"cac", "paid_cac", "logo_retention", "gross_revenue_retention",
+                                 "net_revenue_retention", "mrr"},
+             "finance_enabled": {"cac", "paid_cac"}}
+ALL_AREAS_OFF = {name: False for name in AREA_MODELS}
+
+
+LISTED_KINDS = ("model", "source", "semantic_model", "metric")
+
+
+def _listed(target: Path, dbt_vars: dict | None = None) -> set[str]:
+    """The names dbt ls lists of the models, sources, semantic models and metrics, with these vars."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KPI_", "DBT_"))}
+    env.update(DO_NOT_TRACK="1", DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    kinds = [arg for kind in LISTED_KINDS for arg in ("--resource-type", kind)]
+    result = subprocess.run([DBT, "ls", "--quiet", "--output", "name", *kinds, "--target-path", str(target),
+                             "--vars", json.dumps(dbt_vars or {}), "--profiles-dir", str(PROJECT_DIR),
+                             "--project-dir", str(PROJECT_DIR)], cwd=PROJECT_DIR, env=env,
+                            capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stdout[-3000:]
+    return set(result.stdout.split())
+
+
+@pytest.fixture(scope="module")
+def every_listed(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+    return _listed(tmp_path_factory.mktemp("every_area") / "target")
+
+
+@pytest.mark.parametrize("area", sorted(AREA_MODELS))
+def test_switching_an_area_off_disables_exactly_its_models_sources_and_metrics(
+    area: str, every_listed: set[str], tmp_path: Path
+) -> None:
+    """Each area's var alone (the others on): exactly the area's models, raw sources, semantic models and
+    metrics are disabled (with every test and unit test that reads them); nothing else. The project still
+    parses (a model, test or metric left reading a disabled one is a parse error)."""
+    left = _listed(tmp_path / "target", {area: False})
+    assert left <= every_listed
+    semantic = ({n for n in every_listed if n not in left} - set().union(*AREA_MODELS.values(), *AREA_SOURCES.values())
+                if area == "semantic_layer_enabled" else AREA_SEMANTIC[area])
+    expected = AREA_MODELS[area] | AREA_SOURCES.get(area, set()) | semantic
+    assert every_listed - left == expected, sorted((every_listed - left) ^ expected)
+    if area == "semantic_layer_enabled":
+        assert {"revenue", "mqls", "leads", "metricflow_time_spine"} <= every_listed - left
+
+
+@pytest.fixture(scope="module")
+def host_build_areas_off(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The host with every area off, and a global var raw_schema of its own (the package's, under its name,
+    must win)."""
+    host = _host_copy(tmp_path_factory.mktemp("host_areas_off") / "integration_tests")
+    project = yaml.safe_load((host / "dbt_project.yml").read_text())
+    project["vars"]["sales_marketing_kpis"].update(ALL_AREAS_OFF)
+    project["vars"]["raw_schema"] = "the_hosts_own_raw_schema"
+    (host / "dbt_project.yml").write_text(yaml.safe_dump(project, sort_keys=False))
+    result = _build(host)
+    assert "Completed successfully" in result.stdout and "ERROR=0" in result.stdout, result.stdout[-3000:]
+    return host
+
+
+def test_a_host_with_every_area_off_builds_the_rest_equal_to_the_root_build(
+    host_build_areas_off: Path, demo_warehouse: Path
+) -> None:
+    """Attribution, billing, finance and the semantic layer off: none of their relations is built, every
+    other mart equals the root project's build (all areas on), the scorecard has the other KPIs' rows
+    unchanged, and the quarantine leaves the areas' raw tables out. The calendar (dim_date) starts at the
+    first date of the data left, so it is a part of the root's."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{host_build_areas_off / 'host.duckdb'}' as host (read_only)")
+        con.execute(f"attach '{demo_warehouse}' as root (read_only)")
+
+        def tables(catalog: str, schema: str) -> set[str]:
+            return {r[0] for r in con.execute(
+                "select table_name from information_schema.tables where table_catalog = ? and table_schema = ?",
+                [catalog, schema]).fetchall()}
+
+        switched_off = set().union(*AREA_MODELS.values())
+        root_marts, host_marts = tables("root", "marts"), tables("host", "main_marts")
+        assert host_marts == root_marts - switched_off, sorted(host_marts ^ (root_marts - switched_off))
+        built = set().union(*(tables("host", s) for s in ("main_staging", "main_intermediate", "main_quarantine")))
+        assert built and not built & switched_off, sorted(built & switched_off)
+
+        def only_in(a: str, b: str, where: str = "true") -> int:
+            return con.execute(f"select count(*) from (select * from {a} where {where} "
+                               f"except all select * from {b} where {where})").fetchone()[0]
+
+        problems = []
+        for name in sorted(host_marts - {"dim_date", "kpi_scorecard"}):
+            root, hosted = f'root.marts."{name}"', f'host.main_marts."{name}"'
+            counts = [only_in(root, hosted), only_in(hosted, root)]
+            if counts != [0, 0]:
+                problems.append(f"{name}: {counts[0]} rows only in the root build, {counts[1]} only in the host's")
+        assert not problems, "\n".join(problems)
+        assert only_in("host.main_marts.dim_date", "root.marts.dim_date") == 0
+        area_kpis = "', '".join(sorted(set().union(*AREA_KPIS.values())))
+        kept = f"kpi_name not in ('{area_kpis}')"
+        assert only_in("root.marts.kpi_scorecard", "host.main_marts.kpi_scorecard", kept) == 0
+        assert only_in("host.main_marts.kpi_scorecard", "root.marts.kpi_scorecard") == 0
+        scorecard = {r[0] for r in con.execute("select distinct kpi_name from host.main_marts.kpi_scorecard").fetchall()}
+        assert scorecard and not scorecard & set().union(*AREA_KPIS.values()), sorted(scorecard)
+        kept_tables = "raw_table not in ('billing_customers', 'billing_subscription_events', 'finance_costs')"
+        for name in ("quarantine_summary", "quarantined_rows"):
+            root, hosted = f"root.quarantine.{name}", f"host.main_quarantine.{name}"
+            assert only_in(root, hosted, kept_tables) == only_in(hosted, root) == 0, name
+            assert con.execute(f"select count(*) from {hosted} where not ({kept_tables})").fetchone()[0] == 0
+    finally:
+        con.close()
+
+
+def test_a_host_switches_the_vendor_adapters_on_under_the_packages_name(tmp_path: Path) -> None:
+    """crm_source / ads_sources set by the host under the package's name enable the adapters' models and
+    sources (dbt renders a package's dbt_project.yml without the host's vars: a switch there never saw them;
+    the models' own config(enabled=...) does), and an area switched off the same way is gone."""
+    host = _host_copy(tmp_path / "host")
+    project = yaml.safe_load((host / "dbt_project.yml").read_text())
+    project["vars"]["sales_marketing_kpis"].update(crm_source="salesforce", ads_sources=["google_ads", "contract"],
+                                                   attribution_enabled=False)
+    (host / "dbt_project.yml").write_text(yaml.safe_dump(project, sort_keys=False))
+    assert _dbt(host, "deps").returncode == 0
+    listed = _dbt(host, "ls", "--resource-type", "model", "--resource-type", "source", "--select",
+                  "package:sales_marketing_kpis", "--output", "name", "--quiet")
+    assert listed.returncode == 0, listed.stdout[-3000:]
+    names = set(listed.stdout.split())
+    assert {"stg_salesforce__lead", "int_salesforce__crm_leads", "salesforce.lead", "stg_google_ads__ad_stats",
+            "int_google_ads__ads_spend_daily", "google_ads.ad_stats", "kpi_mrr"} <= names, sorted(names)
+    assert not {"stg_hubspot__contact", "stg_facebook_ads__basic_ad"} & names
+    assert not AREA_MODELS["attribution_enabled"] & names

@@ -205,6 +205,7 @@ def test_every_documented_var_has_a_rule() -> None:
     ("quarantine_threshold", "0.01 or 1=1", "a number >= 0 and <= 1"),
     ("fiscal_year_start_month", 13, "a whole number >= 1 and <= 12"),
     ("raw_schema", 'raw"; drop schema marts cascade; --', "a plain SQL identifier"),
+    ("billing_enabled", "maybe", "true or false"),
 ])
 def test_a_bad_var_is_refused_before_anything_is_loaded(tmp_path: Path, name: str, value: object, expected: str) -> None:
     run = run_pipeline(tmp_path, "--vars", json.dumps({name: value}), "--skip-report")
@@ -219,6 +220,19 @@ def test_a_bad_var_is_refused_before_anything_is_loaded(tmp_path: Path, name: st
         assert conn.execute(
             "select count(*) from information_schema.tables where table_schema in ('raw', 'marts')"
         ).fetchone()[0] == 0
+
+
+def test_the_job_refuses_an_area_switched_off_before_anything_is_loaded(tmp_path: Path) -> None:
+    """An area var false (macros/config/areas.sql) is for a host project's dbt build: the job's checks and
+    report read every area's marts, so it stops with exit 2 and names the var and where to go instead."""
+    run = run_pipeline(tmp_path, "--vars", json.dumps({"attribution_enabled": False, "finance_enabled": "false"}),
+                       "--skip-report")
+    assert run.code == 2, run.stdout[-2000:] + run.stderr[-2000:]
+    assert "var attribution_enabled, finance_enabled is false: kpi-pipeline run builds" in run.stderr, run.stderr
+    assert "Add to an existing dbt project" in run.stderr and "nothing was loaded" in run.stderr
+    with duckdb.connect(str(run.db), read_only=True) as conn:
+        assert conn.execute("select count(*) from information_schema.tables where table_schema in ('raw', 'marts')"
+                            ).fetchone()[0] == 0
 
 
 def test_dbt_refuses_a_bad_var_without_running_sql(tmp_path: Path) -> None:
