@@ -1,7 +1,8 @@
 {#-
     The project's areas, each switched on or off by a var (issue 28; README, "Add to an existing dbt project"):
     attribution (attribution_enabled), retention and billing (billing_enabled), finance costs and CAC
-    (finance_enabled) and the semantic layer (semantic_layer_enabled); all on by default. dbt_project.yml
+    (finance_enabled) and the semantic layer (semantic_layer_enabled); all on by default, except the semantic
+    layer in an installed package (on only when the host sets it). dbt_project.yml
     disables an area's models, sources, semantic models and metrics (its tests go with them); the models that
     read across areas ask here: the quarantine and its reconciliation leave out a disabled area's raw tables,
     the calendar its dates, the scorecard the KPIs whose `areas` are off.
@@ -25,7 +26,9 @@
     {%- if area not in vars_by_area -%}
         {{ exceptions.raise_compiler_error('unknown area ' ~ area ~ ' (one of ' ~ vars_by_area.keys() | join(', ') ~ ')') }}
     {%- endif -%}
-    {%- set value = var(vars_by_area[area], true) -%}
+    {#- the semantic layer is on by default as the root project and off as an installed package: a host's own
+        time spine or metric of the same name would stop its parse (MetricFlow allows one of each) -#}
+    {%- set value = var(vars_by_area[area], project_name == 'sales_marketing_kpis' if area == 'semantic_layer' else true) -%}
     {%- if value in [true, 'true', 'True', 'TRUE', 1, '1'] -%}
         {{ return(true) }}
     {%- elif value in [false, 'false', 'False', 'FALSE', 0, '0'] -%}

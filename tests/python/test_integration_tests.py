@@ -107,7 +107,10 @@ def test_the_host_marts_equal_the_root_projects_build(host_build, demo_warehouse
 
 def test_a_host_with_its_own_model_and_schema_macro_keeps_its_schemas(tmp_path: Path) -> None:
     """The host's generate_schema_name names every schema, the package's included (dbt asks the root project
-    first); the host's own model builds beside the package's. Only what the host model and kpi_mrr need is built."""
+    first); the host's own model builds beside the package's. Only what the host model and kpi_mrr need is built.
+    The host has a semantic layer of its own (a time spine, a metric named revenue, as the package's): with the
+    package's defaults (its semantic layer off in a host) it parses and builds; the package's semantic layer
+    on, MetricFlow would stop the parse (one time spine per granularity, metric names unique)."""
     host = _host_copy(tmp_path / "host")
     (host / "macros").mkdir()
     (host / "macros" / "generate_schema_name.sql").write_text(
@@ -118,10 +121,39 @@ def test_a_host_with_its_own_model_and_schema_macro_keeps_its_schemas(tmp_path: 
     (host / "models" / "host_customers.sql").write_text(
         "{{ config(schema='analytics', materialized='table') }}\n"
         "select count(*) as months from {{ ref('fct_customer_months') }}\n")
+    (host / "models" / "host_time_spine.sql").write_text(
+        "{{ config(schema='analytics', materialized='table') }}\n"
+        "select cast(day as date) as date_day from range(date '2024-01-01', date '2027-01-01', interval 1 day) as t(day)\n")
+    (host / "models" / "host_orders.sql").write_text(
+        "{{ config(schema='analytics', materialized='table') }}\n"
+        "select 1 as order_id, cast('2024-01-01' as date) as ordered_at, 10.0 as amount\n")
+    (host / "models" / "_host.yml").write_text(yaml.safe_dump({
+        "version": 2,
+        "models": [{"name": "host_time_spine", "time_spine": {"standard_granularity_column": "date_day"},
+                    "columns": [{"name": "date_day", "granularity": "day"}]}],
+        "semantic_models": [{
+            "name": "orders", "model": "ref('host_orders')", "defaults": {"agg_time_dimension": "ordered_at"},
+            "entities": [{"name": "order", "type": "primary", "expr": "order_id"}],
+            "dimensions": [{"name": "ordered_at", "type": "time", "type_params": {"time_granularity": "day"}}],
+            "measures": [{"name": "order_amount", "agg": "sum", "expr": "amount"}],
+        }],
+        "metrics": [{"name": "revenue", "label": "Revenue", "type": "simple",
+                     "type_params": {"measure": "order_amount"}}],
+    }, sort_keys=False))
     project = yaml.safe_load((host / "dbt_project.yml").read_text())
     project["vars"]["sales_marketing_kpis"]["raw_schema"] = "acme_kpi_raw"
+    del project["vars"]["sales_marketing_kpis"]["semantic_layer_enabled"]  # the package's default in a host
     (host / "dbt_project.yml").write_text(yaml.safe_dump(project, sort_keys=False))
-    _build(host, "--select", "+host_customers", "+kpi_mrr", "--indirect-selection", "cautious")
+    _build(host, "--select", "+host_customers", "+kpi_mrr", "host_time_spine", "host_orders",
+           "--indirect-selection", "cautious")
+    listed = _dbt(host, "ls", "--resource-type", "metric", "--resource-type", "semantic_model", "--output", "name",
+                  "--quiet")
+    assert listed.returncode == 0 and set(listed.stdout.split()) == {"orders", "revenue"}, listed.stdout[-2000:]
+    project["vars"]["sales_marketing_kpis"]["semantic_layer_enabled"] = True
+    (host / "dbt_project.yml").write_text(yaml.safe_dump(project, sort_keys=False))
+    clash = _dbt(host, "parse")
+    assert clash.returncode != 0 and "Only one time spine is supported per granularity" in clash.stdout, \
+        clash.stdout[-2000:]
     schemas = _schemas(host / "host.duckdb")
     assert "host_customers" in schemas["acme_analytics"]
     assert "kpi_mrr" in schemas["acme_marts"] and "fct_customer_months" in schemas["acme_marts"]
