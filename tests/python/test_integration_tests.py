@@ -3,7 +3,10 @@
 and its KPI marts must equal the root project's build of the same data (the demo warehouse). A second host
 adds a model of its own and its own generate_schema_name: both build, each model in the schema the host's
 macro names. On DuckDB, and on PostgreSQL (a throwaway cluster, compared with the root's DuckDB build within
-test_postgres' tolerances); each run in a copy of the folder (links resolved), the package at this checkout."""
+test_postgres' tolerances); each run in a copy of the folder (links resolved), the package at this checkout.
+The areas (macros/config/areas.sql): each var disables exactly its area's nodes; a host with every area off
+builds the rest equal to the root build; a host with a semantic layer of its own builds with the package's
+defaults; a host switches the vendor adapters on under the package's name."""
 
 from __future__ import annotations
 
