@@ -207,7 +207,8 @@ def test_a_postgresql_host_builds_the_package_and_its_marts_equal_the_root_build
 ) -> None:
     """The same host on PostgreSQL: no role is created and nothing granted (the host did not set var
     bi_reader_role; its dbt user need not create roles), the schemas are the host's, the marts equal the root
-    project's DuckDB build within test_postgres' tolerances."""
+    project's DuckDB build within test_postgres' tolerances. Then with var bi_reader_role: the role gets SELECT
+    on every mart of the package and USAGE on the marts schema only."""
     host = _host_copy(tmp_path / "host")
     with throwaway_cluster() as pg:
         result = _build(host, pg=pg)
@@ -233,11 +234,26 @@ def test_a_postgresql_host_builds_the_package_and_its_marts_equal_the_root_build
                 finally:
                     duck.close()
                 assert not problems, "\n".join(problems[:20])
+            # the host sets var bi_reader_role (here on the command line, which reaches the package too): the
+            # role is created, and every mart and semantic view of the package is granted, not only the ones
+            # this run rebuilt (dbt renders the package's dbt_project.yml, with its grants config, without the
+            # host's vars: the on-run-end hook grants them)
+            result = _dbt(host, "run", "--select", "kpi_mrr", "--vars", '{"bi_reader_role": "kpi_bi"}', pg=pg)
+            assert result.returncode == 0, result.stdout[-3000:]
+            with conn.cursor() as cur:
+                cur.execute("select table_name, has_table_privilege('kpi_bi', format('%I.%I', table_schema, "
+                            "table_name), 'select') from information_schema.tables where table_schema = 'main_marts'")
+                granted = dict(cur.fetchall())
+                cur.execute("select has_schema_privilege('kpi_bi', 'main_marts', 'usage'), "
+                            "has_schema_privilege('kpi_bi', 'main_staging', 'usage')")
+                assert cur.fetchone() == (True, False)
+            assert {"kpi_mrr", "kpi_funnel", "fct_lead_funnel_events"} <= set(granted) and all(granted.values()), \
+                sorted(name for name, ok in granted.items() if not ok)
         finally:
             conn.close()
 
 
-# What each area holds (macros/config/areas.sql, dbt_project.yml): written out here, not read from the project,
+# What each area holds (macros/config/areas.sql, the models' configs): written out here, not read from the project,
 # so a model that moves in or out of an area fails the test below.
 AREA_MODELS = {
     "attribution_enabled": {
