@@ -418,3 +418,25 @@ def test_a_host_switches_the_vendor_adapters_on_under_the_packages_name(tmp_path
             "int_google_ads__ads_spend_daily", "google_ads.ad_stats", "kpi_mrr"} <= names, sorted(names)
     assert not {"stg_hubspot__contact", "stg_facebook_ads__basic_ad"} & names
     assert not AREA_MODELS["attribution_enabled"] & names
+
+
+def test_switches_set_in_the_root_projects_own_vars_apply(tmp_path: Path) -> None:
+    """The root project's `vars:` in dbt_project.yml (docs/adapters.md: the adapters' vars "can also be set"
+    there) reach the switches: dbt renders dbt_project.yml itself with --vars only, so a switch there never saw
+    them (crm_source: salesforce stopped the parse); the models' own configs do."""
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT_DIR, project, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "target", "logs", "warehouse", "dbt_packages", "integration_tests", "*.duckdb*"))
+    config = yaml.safe_load((project / "dbt_project.yml").read_text())
+    config["vars"].update(crm_source="salesforce", attribution_enabled=False)
+    (project / "dbt_project.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KPI_", "DBT_"))}
+    env.update(DO_NOT_TRACK="1", DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    result = subprocess.run([DBT, "ls", "--quiet", "--output", "name", "--resource-type", "model", "--resource-type",
+                             "source", "--profiles-dir", str(project), "--project-dir", str(project)], cwd=project,
+                            env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stdout[-3000:]
+    names = set(result.stdout.split())
+    assert {"stg_salesforce__lead", "int_salesforce__crm_leads", "int_salesforce__excluded_records",
+            "salesforce.lead"} <= names, sorted(names)
+    assert not AREA_MODELS["attribution_enabled"] & names
